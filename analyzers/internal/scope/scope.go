@@ -1,0 +1,172 @@
+// Package scope answers questions about the code around a node: which
+// function encloses it, whether it runs in a goroutine of its own,
+// which context.Context it can use, and what it must return.
+package scope
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bplint/bplint/analyzers/internal/calls"
+)
+
+// Func returns the cursor of the innermost function (*ast.FuncDecl or
+// *ast.FuncLit) enclosing c, or false at package level.
+func Func(c inspector.Cursor) (inspector.Cursor, bool) {
+	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		if f != c {
+			return f, true
+		}
+	}
+	return inspector.Cursor{}, false
+}
+
+// Body returns the body of the function at fn, or nil.
+func Body(fn inspector.Cursor) *ast.BlockStmt {
+	switch n := fn.Node().(type) {
+	case *ast.FuncDecl:
+		return n.Body
+	case *ast.FuncLit:
+		return n.Body
+	}
+	return nil
+}
+
+// Signature returns the type of the function at fn.
+func Signature(info *types.Info, fn inspector.Cursor) *types.Signature {
+	switch n := fn.Node().(type) {
+	case *ast.FuncDecl:
+		if obj, ok := info.Defs[n.Name].(*types.Func); ok {
+			return obj.Signature()
+		}
+	case *ast.FuncLit:
+		sig, _ := info.TypeOf(n).(*types.Signature)
+		return sig
+	}
+	return nil
+}
+
+// ReturnsError reports whether sig's last result is of type error.
+func ReturnsError(sig *types.Signature) bool {
+	if sig == nil || sig.Results().Len() == 0 {
+		return false
+	}
+	return types.Identical(sig.Results().At(sig.Results().Len()-1).Type(), errorType)
+}
+
+var errorType = types.Universe.Lookup("error").Type()
+
+// A Spawn is a place where a function starts running concurrently.
+type Spawn struct {
+	// At is the *ast.GoStmt, or the call that starts its function
+	// argument in a goroutine (errgroup.Group.Go, sync.WaitGroup.Go).
+	At inspector.Cursor
+	// Fn is the function started: an *ast.FuncLit cursor, or an
+	// invalid cursor when a named function or method value is started.
+	Fn inspector.Cursor
+}
+
+// Goroutine returns how the function literal at fn is started
+// concurrently, if it is: `go func(){...}()` or passed to a method
+// named Go (errgroup.Group, sync.WaitGroup in Go 1.25, conc pools).
+func Goroutine(info *types.Info, fn inspector.Cursor) (Spawn, bool) {
+	if _, ok := fn.Node().(*ast.FuncLit); !ok {
+		return Spawn{}, false
+	}
+	switch fn.ParentEdgeKind() {
+	case edge.CallExpr_Fun:
+		call := fn.Parent()
+		if call.ParentEdgeKind() == edge.GoStmt_Call {
+			return Spawn{At: call.Parent(), Fn: fn}, true
+		}
+	case edge.CallExpr_Args:
+		call := fn.Parent()
+		if isGoMethod(info, call.Node().(*ast.CallExpr)) {
+			return Spawn{At: call, Fn: fn}, true
+		}
+	}
+	return Spawn{}, false
+}
+
+// isGoMethod reports whether call is x.Go(f): a method named Go taking
+// a single function, the convention of errgroup and WaitGroup.
+func isGoMethod(info *types.Info, call *ast.CallExpr) bool {
+	fn := calls.Callee(info, call)
+	if fn == nil || fn.Name() != "Go" || fn.Signature().Recv() == nil || len(call.Args) != 1 {
+		return false
+	}
+	_, isFunc := info.TypeOf(call.Args[0]).Underlying().(*types.Signature)
+	return isFunc
+}
+
+// Spawns yields the goroutines started at or under c: go statements and
+// Go(func) calls, each once.
+func Spawns(info *types.Info, c inspector.Cursor) func(yield func(Spawn) bool) {
+	return func(yield func(Spawn) bool) {
+		for n := range c.Preorder((*ast.GoStmt)(nil), (*ast.CallExpr)(nil)) {
+			var s Spawn
+			switch x := n.Node().(type) {
+			case *ast.GoStmt:
+				s.At = n
+				if lit, ok := ast.Unparen(x.Call.Fun).(*ast.FuncLit); ok {
+					s.Fn, _ = n.FindNode(lit)
+				}
+			case *ast.CallExpr:
+				if !isGoMethod(info, x) {
+					continue
+				}
+				s.At = n
+				if lit, ok := ast.Unparen(x.Args[0]).(*ast.FuncLit); ok {
+					s.Fn, _ = n.FindNode(lit)
+				}
+			}
+			if !yield(s) {
+				return
+			}
+		}
+	}
+}
+
+// InGoroutine returns the spawn of the innermost function literal
+// enclosing c when that literal runs as a goroutine. A call to a
+// function literal that is not a goroutine is looked through.
+func InGoroutine(info *types.Info, c inspector.Cursor) (Spawn, bool) {
+	for fn := range c.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		if fn == c {
+			continue
+		}
+		if _, ok := fn.Node().(*ast.FuncDecl); ok {
+			return Spawn{}, false
+		}
+		if s, ok := Goroutine(info, fn); ok {
+			return s, true
+		}
+		if fn.ParentEdgeKind() != edge.CallExpr_Fun {
+			// A function value stored or passed: when it runs is unknown.
+			return Spawn{}, false
+		}
+	}
+	return Spawn{}, false
+}
+
+// Loops yields the for and range statements enclosing c within its
+// function, innermost first.
+func Loops(c inspector.Cursor) func(yield func(inspector.Cursor) bool) {
+	return func(yield func(inspector.Cursor) bool) {
+		for l := range c.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+			if l == c {
+				continue
+			}
+			switch l.Node().(type) {
+			case *ast.FuncLit, *ast.FuncDecl:
+				return
+			}
+			if !yield(l) {
+				return
+			}
+		}
+	}
+}
