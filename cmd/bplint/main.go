@@ -1,15 +1,86 @@
 // Command bplint finds missing backpressure and channel misuse in Go
-// code. It runs standalone (bplint ./...), as a vet tool
-// (go vet -vettool=$(which bplint) ./...), and as a fix tool
-// (go fix -fixtool=$(which bplint) ./...).
+// code.
+//
+// It runs standalone, as a vet tool, and as a fix tool:
+//
+//	bplint ./...                                 # report; exit 3 on findings
+//	bplint -fix ./...                            # apply suggested fixes
+//	go vet -vettool=$(which bplint) ./...        # through go vet
+//	go fix -fixtool=$(which bplint) ./...        # through go fix
+//
+// For continuous integration it also writes SARIF, GitHub annotations,
+// GitLab code quality reports and JSON, and can compare with a baseline
+// of accepted findings:
+//
+//	bplint -format=sarif ./... > bplint.sarif
+//	bplint -write-baseline=bplint.baseline.json ./...
+//	bplint -baseline=bplint.baseline.json ./...
+//
+// Run 'bplint help' for the analyzers and flags, 'bplint version' for
+// the version.
 package main
 
 import (
+	"fmt"
+	"os"
+	"strings"
+
 	"golang.org/x/tools/go/analysis/multichecker"
 
 	"github.com/bplint/bplint/analyzers"
 )
 
 func main() {
+	args := os.Args[1:]
+	// -C dir, as the go command has it: run as if started in dir.
+	if len(args) > 0 && (args[0] == "-C" || args[0] == "--C" || strings.HasPrefix(args[0], "-C=") || strings.HasPrefix(args[0], "--C=")) {
+		dir, rest, err := cutDirFlag(args)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bplint: %v\n", err)
+			os.Exit(2)
+		}
+		if err := os.Chdir(dir); err != nil {
+			fmt.Fprintf(os.Stderr, "bplint: -C: %v\n", err)
+			os.Exit(2)
+		}
+		args = rest
+		os.Args = append(os.Args[:1], rest...)
+	}
+	if len(args) == 1 && (args[0] == "version" || args[0] == "-version" || args[0] == "--version") {
+		fmt.Println(versionString())
+		return
+	}
+	if usesOwnDriver(args) {
+		os.Exit(runDriver(args, os.Stdout, os.Stderr))
+	}
 	multichecker.Main(analyzers.All...)
+}
+
+func cutDirFlag(args []string) (dir string, rest []string, err error) {
+	if _, v, ok := strings.Cut(args[0], "="); ok {
+		return v, args[1:], nil
+	}
+	if len(args) < 2 || args[1] == "" {
+		return "", nil, fmt.Errorf("-C needs a directory")
+	}
+	return args[1], args[2:], nil
+}
+
+// usesOwnDriver reports whether args ask for what multichecker does not
+// do: an output format other than its text and JSON, or a baseline.
+// Everything else (text, -json, -fix, -diff, go vet and go fix
+// protocols, help) is multichecker's, unchanged.
+func usesOwnDriver(args []string) bool {
+	for _, a := range args {
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			return false // the package patterns start here
+		}
+		name := strings.TrimLeft(a, "-")
+		name, _, _ = strings.Cut(name, "=")
+		switch name {
+		case "format", "baseline", "write-baseline", "root":
+			return true
+		}
+	}
+	return false
 }
