@@ -89,6 +89,10 @@ func names(all []*analysis.Analyzer) string {
 	return s
 }
 
+// RuleSuffix returns what every message ends with: the rule ID in
+// parentheses. Outputs that carry the rule on its own strip it.
+func RuleSuffix(rule string) string { return report.RuleSuffix(rule) }
+
 // A Rule is one check of an analyzer; see Rules.
 type Rule = report.Rule
 

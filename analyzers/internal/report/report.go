@@ -59,6 +59,12 @@ func headingID(text string) string {
 // AnalyzerURL returns the documentation URL of an analyzer.
 func AnalyzerURL(name string) string { return DocBase + name }
 
+// RuleSuffix is what Report appends to every message: the rule ID in
+// parentheses, as staticcheck does, so that text output (go vet's, the
+// standalone driver's, golangci-lint's) names the rule to suppress.
+// Structured outputs that carry the rule separately strip it.
+func RuleSuffix(id string) string { return " (" + id + ")" }
+
 // DirectiveRule is the rule under which malformed or unused suppression
 // directives are reported; every analyzer owns one.
 func DirectiveRule(analyzer string) Rule {
@@ -123,6 +129,7 @@ func (r *Reporter) Report(rule Rule, d analysis.Diagnostic) {
 	}
 	d.Category = rule.ID()
 	d.URL = rule.URL()
+	d.Message += RuleSuffix(rule.ID())
 	r.pass.Report(d)
 }
 
@@ -206,7 +213,7 @@ func (r *Reporter) reportDirective(dir *directive, msg string) {
 		End:      dir.end,
 		Category: r.dirRule.ID(),
 		URL:      AnalyzerURL(r.name) + "#" + headingID("Suppressing findings"),
-		Message:  msg,
+		Message:  msg + RuleSuffix(r.dirRule.ID()),
 	})
 }
 
