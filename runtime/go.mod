@@ -1,0 +1,3 @@
+module github.com/bplint/bplint/runtime
+
+go 1.23
