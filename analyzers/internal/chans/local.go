@@ -145,6 +145,8 @@ func (l *Local) classify(info *types.Info, id inspector.Cursor) {
 		case calls.IsBuiltin(info, call, "close"):
 			l.Closes = append(l.Closes, parent)
 		case calls.IsBuiltin(info, call, "len"), calls.IsBuiltin(info, call, "cap"):
+		case info.Types[call.Fun].IsType():
+			l.Escapes = true // (<-chan T)(ch): the channel flows on under another type
 		default:
 			l.Passed = append(l.Passed, parent)
 		}

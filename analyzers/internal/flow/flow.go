@@ -131,6 +131,11 @@ func enclosingLit(outer, n ast.Node) bool {
 // function's entry when n is nil) reaches the end of the function
 // without passing a node for which stop returns true. Nodes are the
 // graph's statements and expressions; stop sees each at most once.
+//
+// go/cfg evaluates the communications of all cases of a select in the
+// block before the select branches, so a stop that matches one case's
+// receive stops every path through the select. To ask about a case,
+// match the first node of its body block (Kind KindSelectCaseBody).
 func (gr *Graph) ReachesExit(n ast.Node, stop func(ast.Node) bool) bool {
 	var start *cfg.Block
 	from := 0
