@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"go/ast"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -53,6 +54,13 @@ func TestDirectives(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestCgoFilesAreNotGenerated(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("cgo needs a C compiler")
+	}
+	analysistest.Run(t, analysistest.TestData(), flagger, "cgouser")
 }
 
 func TestRuleURL(t *testing.T) {
