@@ -2,53 +2,232 @@ package ignoredsend
 
 import (
 	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
 )
 
 //go:embed doc.go
 var doc string
 
+const name = "ignoredsend"
+
+var (
+	ruleSend    = report.Rule{Analyzer: name, Name: "uncancellable-send", Summary: "A blocking channel send ignores the context or stop channel in scope, so it can block forever once the receiver is gone."}
+	ruleRecv    = report.Rule{Analyzer: name, Name: "uncancellable-recv", Summary: "A blocking channel receive whose value is needed ignores the context in scope, so it can block forever once the sender is gone."}
+	ruleDefault = report.Rule{Analyzer: name, Name: "send-in-default", Summary: "A blocking send sits in the default case of a select that polls a stop channel, so the stop is not seen while the send waits."}
+	ruleDrop    = report.Rule{Analyzer: name, Name: "silent-drop", Summary: "A non-blocking send drops a data value when the channel is full, and nothing records or explains the drop."}
+	ruleResult  = report.Rule{Analyzer: name, Name: "ignored-result", Summary: "The error or accepted result of a send-like call is discarded."}
+)
+
 // Rules lists the checks of the analyzer; their IDs are the diagnostic
 // categories and the names accepted by //bplint:ignore.
 var Rules = []report.Rule{
-	report.DirectiveRule("ignoredsend"),
+	ruleSend,
+	ruleRecv,
+	ruleDefault,
+	ruleDrop,
+	ruleResult,
+	report.DirectiveRule(name),
 }
 
+// DefaultMethods are the names of send-like methods whose error or
+// accepted result must be checked.
+var DefaultMethods = []string{"Send", "SendMsg", "TrySend", "TryPush", "Offer", "Publish", "Enqueue"}
+
 // Options configures the analyzer.
-type Options struct{}
+type Options struct {
+	// Methods are names of send-like methods checked by the
+	// ignored-result rule in addition to DefaultMethods.
+	Methods []string
+}
 
 // DefaultOptions returns the options the bplint command starts from.
 func DefaultOptions() Options { return Options{} }
 
-// Analyzer (TODO).
-// Its flags configure it; New makes independent instances.
+// Analyzer reports channel sends and receives that can block forever,
+// values dropped without a trace, and discarded results of send-like
+// calls. Its flags configure it; New makes independent instances.
 var Analyzer = New(DefaultOptions())
 
 // New returns an analyzer configured by opts. Each analyzer owns its
 // options: flags set on one never change another.
 func New(opts Options) *analysis.Analyzer {
 	o := opts
+	o.Methods = slices.Clone(opts.Methods)
 	a := &analysis.Analyzer{
-		Name:     "ignoredsend",
-		Doc:      report.ExtractDoc(doc, "ignoredsend"),
-		URL:      report.AnalyzerURL("ignoredsend"),
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
-		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
+		Name:      name,
+		Doc:       report.ExtractDoc(doc, name),
+		URL:       report.AnalyzerURL(name),
+		FactTypes: []analysis.Fact{new(mustCheck)},
+		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
 	}
+	a.Flags.Var(methodList{&o.Methods}, "methods",
+		"comma-separated names of further send-like methods whose error or bool result must be checked (besides "+strings.Join(DefaultMethods, ", ")+")")
 	return a
 }
 
+// methodList is the flag.Value of -methods.
+type methodList struct{ names *[]string }
+
+func (m methodList) String() string {
+	if m.names == nil {
+		return ""
+	}
+	return strings.Join(*m.names, ",")
+}
+
+func (m methodList) Set(s string) error {
+	names, err := ParseMethods(s)
+	if err != nil {
+		return err
+	}
+	*m.names = names
+	return nil
+}
+
+// ParseMethods parses a comma-separated list of method names, as the
+// -methods flag takes it. An empty string is an empty list.
+func ParseMethods(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var names []string
+	for part := range strings.SplitSeq(s, ",") {
+		n := strings.TrimSpace(part)
+		if n == "" {
+			return nil, fmt.Errorf("empty method name in %q (want comma-separated Go identifiers, e.g. Push,Emit)", s)
+		}
+		if !token.IsIdentifier(n) {
+			return nil, fmt.Errorf("%q is not a method name (want comma-separated Go identifiers, e.g. Push,Emit)", n)
+		}
+		names = append(names, n)
+	}
+	return names, nil
+}
+
+// A checker holds the state of one pass.
+type checker struct {
+	pass   *analysis.Pass
+	info   *types.Info
+	r      *report.Reporter
+	in     *inspector.Inspector
+	graphs *flow.Graphs
+	// sendNames are the send-like method names of ignored-result.
+	sendNames map[string]bool
+
+	file   *ast.File
+	isTest bool
+	// locals caches local channel summaries per function.
+	locals map[ast.Node]*localFunc
+	// fields records, lazily, what the package stores in channel fields.
+	fields map[types.Object]*fieldInit
+	// polled records, lazily, the channel fields received without waiting.
+	polled map[types.Object]bool
+}
+
 func run(pass *analysis.Pass, opts *Options) (any, error) {
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	r := report.New(pass, Rules)
-	defer r.Finish()
-	for _, file := range report.Files(pass, in) {
-		_ = file
+	for _, m := range opts.Methods {
+		if !token.IsIdentifier(m) {
+			return nil, fmt.Errorf("ignoredsend: option Methods: %q is not a method name", m)
+		}
+	}
+	exportFacts(pass)
+
+	c := &checker{
+		pass:      pass,
+		info:      pass.TypesInfo,
+		r:         report.New(pass, Rules),
+		graphs:    flow.New(pass.TypesInfo),
+		sendNames: make(map[string]bool),
+		locals:    make(map[ast.Node]*localFunc),
+	}
+	defer c.r.Finish()
+	for _, n := range DefaultMethods {
+		c.sendNames[upperFirst(n)] = true
+	}
+	for _, n := range opts.Methods {
+		c.sendNames[upperFirst(n)] = true
+	}
+	// The fact type makes drivers run the analyzer on every dependency;
+	// most have nothing to check. A walk that stops at the first node of
+	// interest is much cheaper than building an inspector.
+	if !c.relevant() {
+		return nil, nil
+	}
+	c.in = inspector.New(pass.Files)
+
+	nodeTypes := []ast.Node{
+		(*ast.SendStmt)(nil),
+		(*ast.SelectStmt)(nil),
+		(*ast.AssignStmt)(nil),
+		(*ast.ExprStmt)(nil),
+		(*ast.GoStmt)(nil),
+		(*ast.DeferStmt)(nil),
+	}
+	for file, fc := range report.Files(pass, c.in) {
+		c.file = file
+		c.isTest = strings.HasSuffix(pass.Fset.File(file.FileStart).Name(), "_test.go")
+		for cur := range fc.Preorder(nodeTypes...) {
+			switch n := cur.Node().(type) {
+			case *ast.SendStmt:
+				c.sendStmt(cur, n)
+			case *ast.SelectStmt:
+				c.selectStmt(cur, n)
+			case *ast.AssignStmt:
+				c.recvAssign(cur, n)
+			case *ast.ExprStmt:
+				if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok {
+					c.discardedCall(cur, call, "")
+				}
+			case *ast.GoStmt:
+				c.discardedCall(cur, n.Call, "go")
+			case *ast.DeferStmt:
+				c.discardedCall(cur, n.Call, "defer")
+			}
+		}
 	}
 	return nil, nil
+}
+
+// relevant reports whether some file of the package holds a node a rule
+// looks at: a send, a select, a receive, or a call statement of a
+// send-like function.
+func (c *checker) relevant() bool {
+	found := false
+	for _, f := range c.pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if found {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.SendStmt, *ast.SelectStmt:
+				found = true
+			case *ast.UnaryExpr:
+				found = n.Op == token.ARROW
+			case *ast.ExprStmt:
+				if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok {
+					_, found = c.sendLikeCall(call)
+				}
+			case *ast.GoStmt:
+				_, found = c.sendLikeCall(n.Call)
+			case *ast.DeferStmt:
+				_, found = c.sendLikeCall(n.Call)
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }

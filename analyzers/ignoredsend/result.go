@@ -1,0 +1,255 @@
+package ignoredsend
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bplint/bplint/analyzers/internal/calls"
+	"github.com/bplint/bplint/analyzers/internal/fixedit"
+	"github.com/bplint/bplint/analyzers/internal/scope"
+)
+
+// mustCheck marks a function or method whose declaration carries
+// //bplint:mustcheck: its result must not be discarded.
+type mustCheck struct {
+	// Reason is the text after the marker, if any.
+	Reason string
+}
+
+func (*mustCheck) AFact() {}
+
+func (*mustCheck) String() string { return "mustcheck" }
+
+const mustCheckMarker = "//bplint:mustcheck"
+
+// exportFacts exports a mustCheck fact for every function, method and
+// interface method of the package whose doc comment carries the
+// marker. It reads only comments and declarations, never bodies.
+func exportFacts(pass *analysis.Pass) {
+	for _, f := range pass.Files {
+		if !mentionsMarker(f) {
+			continue
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if reason, ok := marker(d.Doc); ok {
+					exportMustCheck(pass, d.Name, reason)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					ts, ok := spec.(*ast.TypeSpec)
+					if !ok {
+						continue
+					}
+					it, ok := ts.Type.(*ast.InterfaceType)
+					if !ok {
+						continue
+					}
+					for _, m := range it.Methods.List {
+						if len(m.Names) != 1 {
+							continue // an embedded interface
+						}
+						reason, ok := marker(m.Doc)
+						if !ok {
+							reason, ok = marker(m.Comment)
+						}
+						if ok {
+							exportMustCheck(pass, m.Names[0], reason)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func mentionsMarker(f *ast.File) bool {
+	for _, g := range f.Comments {
+		for _, c := range g.List {
+			if strings.HasPrefix(c.Text, mustCheckMarker) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// marker reports whether a comment group holds //bplint:mustcheck, and
+// the text after it.
+func marker(g *ast.CommentGroup) (string, bool) {
+	if g == nil {
+		return "", false
+	}
+	for _, c := range g.List {
+		rest, ok := strings.CutPrefix(c.Text, mustCheckMarker)
+		if ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return "", false
+}
+
+func exportMustCheck(pass *analysis.Pass, id *ast.Ident, reason string) {
+	if fn, ok := pass.TypesInfo.Defs[id].(*types.Func); ok {
+		pass.ExportObjectFact(fn, &mustCheck{Reason: reason})
+	}
+}
+
+// A sendLike describes why a call's result must be checked.
+type sendLike struct {
+	fn     *types.Func
+	why    string // "is marked //bplint:mustcheck", ...
+	isBool bool   // the result is a single bool "accepted"
+}
+
+// sendLikeCall reports whether call's result must not be discarded.
+func (c *checker) sendLikeCall(call *ast.CallExpr) (sendLike, bool) {
+	fn := calls.Callee(c.info, call)
+	if fn == nil {
+		return sendLike{}, false
+	}
+	fn = fn.Origin()
+	sig := fn.Signature()
+	res := sig.Results()
+	if res.Len() == 0 {
+		return sendLike{}, false
+	}
+	lastErr := scope.ReturnsError(sig)
+	singleBool := res.Len() == 1 && types.Identical(res.At(0).Type().Underlying(), types.Typ[types.Bool])
+	recv := sig.Recv() != nil
+	switch {
+	case recv && lastErr && fn.Pkg() != nil && fn.Pkg().Path() == fixedit.BoundedPath:
+		return sendLike{fn: fn, why: "is a bounded method that reports failure"}, true
+	case recv && (lastErr || singleBool) && c.sendNames[upperFirst(fn.Name())]:
+		return sendLike{fn: fn, why: "is a send-like method", isBool: singleBool}, true
+	}
+	var f mustCheck
+	if c.pass.ImportObjectFact(fn, &f) {
+		why := "is marked //bplint:mustcheck"
+		if f.Reason != "" {
+			why += " (" + f.Reason + ")"
+		}
+		return sendLike{fn: fn, why: why, isBool: singleBool}, true
+	}
+	return sendLike{}, false
+}
+
+// discardedCall checks a call whose results are discarded: an
+// expression statement, or the call of a go or defer statement (kw).
+func (c *checker) discardedCall(cur inspector.Cursor, call *ast.CallExpr, kw string) {
+	if c.isTest {
+		return
+	}
+	sl, ok := c.sendLikeCall(call)
+	if !ok {
+		return
+	}
+	callee := calleeText(c.pass, call)
+	var msg string
+	res := sl.fn.Signature().Results()
+	switch {
+	case sl.isBool:
+		msg = fmt.Sprintf("the bool result of %s is discarded: %s %s, and its result says whether the value was accepted, so a rejected value is lost silently; check it, or discard it explicitly with _ =", callee, sl.fn.Name(), sl.why)
+	case res.Len() == 1 && scope.ReturnsError(sl.fn.Signature()):
+		msg = fmt.Sprintf("the error of %s is discarded: %s %s, so a failed send is lost silently; handle the error, or discard it explicitly with _ =", callee, sl.fn.Name(), sl.why)
+	case scope.ReturnsError(sl.fn.Signature()):
+		msg = fmt.Sprintf("the results of %s, including its error, are discarded: %s %s, so a failed send is lost silently; handle the error, or discard the results explicitly with _ =", callee, sl.fn.Name(), sl.why)
+	default:
+		msg = fmt.Sprintf("the result of %s is discarded: %s %s; use it, or discard it explicitly with _ =", callee, sl.fn.Name(), sl.why)
+	}
+	if kw != "" {
+		msg = kw + " statement: " + msg
+	}
+	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg}
+	if kw == "" && !sl.isBool {
+		if fix, ok := c.checkErrFix(cur, call, sl.fn.Signature()); ok {
+			d.SuggestedFixes = []analysis.SuggestedFix{fix}
+		}
+	}
+	c.r.Report(ruleResult, d)
+}
+
+// calleeText renders the called function for messages: "q.TrySend".
+func calleeText(pass *analysis.Pass, call *ast.CallExpr) string {
+	s := types.ExprString(ast.Unparen(call.Fun))
+	if len(s) > 60 {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			return sel.Sel.Name
+		}
+	}
+	return s
+}
+
+// checkErrFix wraps the expression statement at cur in
+// `if err := call; err != nil { return ..., err }` when the enclosing
+// function returns an error.
+func (c *checker) checkErrFix(cur inspector.Cursor, call *ast.CallExpr, callSig *types.Signature) (analysis.SuggestedFix, bool) {
+	if !scope.ReturnsError(callSig) {
+		return analysis.SuggestedFix{}, false
+	}
+	fn, ok := scope.Func(cur)
+	if !ok {
+		return analysis.SuggestedFix{}, false
+	}
+	sig := scope.Signature(c.info, fn)
+	if !scope.ReturnsError(sig) {
+		return analysis.SuggestedFix{}, false
+	}
+	stmt := cur.Node()
+	errName := unshadowing(c.scopeAt(stmt.Pos()), stmt.Pos(), "err")
+	q := fixedit.NewQualifier(c.pass, c.file, stmt.Pos())
+	ret, ok := returnText(q, sig, errName)
+	if !ok || !q.Ok {
+		return analysis.SuggestedFix{}, false
+	}
+	lhs := errName
+	if n := callSig.Results().Len(); n > 1 {
+		lhs = strings.Repeat("_, ", n-1) + errName
+	}
+	callText, ok := c.exprText(call)
+	if !ok {
+		return analysis.SuggestedFix{}, false
+	}
+	text := "if " + lhs + " := " + callText + "; " + errName + " != nil {\n\t" + ret + "\n}"
+	edits, ok := c.replaceStmt(cur, text)
+	if !ok {
+		return analysis.SuggestedFix{}, false
+	}
+	return analysis.SuggestedFix{
+		Message:   "Return the error",
+		TextEdits: append(edits, q.Edits...),
+	}, true
+}
+
+// unshadowing returns base, or base with the smallest numeric suffix,
+// that names nothing visible at pos. It is for a variable declared in
+// the header of a new if statement whose body is generated: the
+// variable shadows nothing, and nothing in that body can shadow it, so
+// unlike fixedit.FreshName it need not avoid names that sibling scopes
+// declare.
+func unshadowing(sc *types.Scope, pos token.Pos, base string) string {
+	name := base
+	for i := 2; ; i++ {
+		if _, obj := sc.LookupParent(name, pos); obj == nil && types.Universe.Lookup(name) == nil {
+			return name
+		}
+		name = base + strconv.Itoa(i)
+	}
+}
+
+// upperFirst returns name with its first letter upper-cased: send-like
+// names match exported and unexported methods alike (Send, send).
+func upperFirst(name string) string {
+	if name == "" || name[0] < 'a' || name[0] > 'z' {
+		return name
+	}
+	return string(name[0]-'a'+'A') + name[1:]
+}
