@@ -1,42 +1,201 @@
-// Package lockedsend defines an Analyzer (TODO).
-// to send on a channel that can be left without a receiver.
+// Package lockedsend defines an Analyzer that reports goroutines
+// blocking on a channel, or waiting for other goroutines, while they
+// hold a mutex.
 //
 // # Analyzer lockedsend
 //
-// lockedsend: report goroutines that block forever sending on a channel whose receiver has left
+// lockedsend: report blocking channel operations made while a mutex is held
 //
-// A goroutine that sends on a channel blocks until someone receives.
-// When the function that made the channel stops receiving early (a
-// timeout, a cancelled context, an error return), every sender still
-// waiting is leaked, with everything it references. The channel must
-// have room for every sender that can be left behind, or the receiver
-// must keep draining.
+// When a consumer slows down, backpressure reaches the producer that
+// sends to it. If that producer holds a mutex while it waits, every
+// other goroutine that needs the mutex waits for the slow consumer too,
+// and if the consumer itself needs the mutex the program deadlocks.
+// This is the most common shape of real Go deadlocks that mix channels
+// and locks.
 //
-// # Rule timeout-leak
+// A mutex is held at an operation when every path from the function's
+// entry to it calls Lock or RLock and no Unlock or RUnlock since (an
+// Unlock deferred runs at return, so the mutex is held until then).
+// Mutexes are sync.Mutex, sync.RWMutex and sync.Locker values, named by
+// their access path: mu, s.mu, s.Lock() on a struct embedding a mutex.
+// Function literals start with no mutex held: they run later, or in a
+// goroutine of their own.
 //
-// A goroutine sends on a local unbuffered channel while the receiver
-// waits in a select that can leave by another case.
+// The analyzer stays quiet where the wait is not backpressure:
+//
+//   - operations that cannot block: a select with a default case,
+//     close(ch), a receive from a timer (a sleep);
+//   - sends into room the code made for them: a channel made in the
+//     same function (or just assigned to the field) with a capacity
+//     that covers the sends before it, counted per path
+//     (make(chan T, 1) and one send per branch; make(chan T, n) filled
+//     by `for i := 0; i < n; i++`, make(chan T, len(xs)) by a range
+//     over xs); a send guarded by a test of the channel's length
+//     (if len(ch) < cap(ch) { ch <- v }); a send right after draining
+//     the channel with a non-blocking receive (replace the pending
+//     value);
+//   - channels buffered by construction: a field that the package only
+//     ever assigns buffered channels of capacity 1 (one-shot results,
+//     wake-up tokens) or buffered channels it also sends on with a
+//     select default (notifications); channels kept in a collection
+//     field (s.waiters[id], for _, ch := range s.subs) that the package
+//     only fills with buffered channels (reply channels);
+//   - channels that are locks or semaphores: a field of struct{} values
+//     made buffered (a counting semaphore), or a buffered field filled
+//     when made or used take-then-put-back (a lock token, a pool):
+//     taking a token under a mutex nests locks, it is not a consumer;
+//   - waiting for the function's own goroutines on a channel it made and
+//     shares with no one else, unless one of them locks the mutex;
+//   - a select that a context or a timer case can end (unless -bounded):
+//     the author bounded the wait;
+//   - a mutex that exists to serialize blocking operations: when every
+//     function of the package that locks an unexported mutex blocks on a
+//     channel while holding it (the writer mutex of io.Pipe), making
+//     other goroutines wait is its purpose;
+//   - a mutex unlocked by another goroutine (a goroutine or callback of
+//     the function unlocks it): whether it is held is not a matter of
+//     the function's paths.
+//
+// When the other side of the channel locks the same mutex (a receiver
+// of the same field, a goroutine of the function, or a waiter that
+// stored its channel in the collection the sender takes it from), the
+// message names it: the two goroutines can deadlock.
+//
+// # Rule send-under-lock
+//
+// A send, or a select that waits to send, while a mutex is held: until
+// a receiver takes the value, every goroutine that needs the mutex
+// waits; a receiver that needs the mutex deadlocks.
 //
 // WRONG:
 //
-//	ch := make(chan result)
-//	go func() { ch <- fetch() }()
-//	select {
-//	case r := <-ch:
-//		return r, nil
-//	case <-ctx.Done():
-//		return result{}, ctx.Err() // the sender blocks forever
+//	s.mu.Lock()
+//	s.seq++
+//	ev := event{seq: s.seq}
+//	s.events <- ev // the consumer takes s.mu to read s.seq: deadlock
+//	s.mu.Unlock()
+//
+// RIGHT:
+//
+//	s.mu.Lock()
+//	s.seq++
+//	ev := event{seq: s.seq}
+//	s.mu.Unlock()
+//	s.events <- ev
+//
+// The suggested fix moves the send after the Unlock when that is
+// safe: the send and the Unlock are in the same block, the channel and
+// the value are locals, constants or fields only set when the struct
+// is built, and nothing between the send and the Unlock leaves the
+// block, changes what the send reads, or uses a channel. Concurrent
+// senders may then send in another order than they held the mutex; if
+// the order matters, keep a sequence number in the value. Otherwise the
+// message says why no fix is offered: copy what the send needs into
+// locals while the mutex is held, unlock, then send.
+//
+// # Rule recv-under-lock
+//
+// A receive, a range over a channel, or a select that waits only to
+// receive, while a mutex is held: until a sender comes, every goroutine
+// that needs the mutex waits; a sender that needs the mutex deadlocks.
+//
+// WRONG:
+//
+//	c.mu.Lock()
+//	defer c.mu.Unlock()
+//	resp := <-c.replies // the reader goroutine locks c.mu to route replies
+//	c.pending--
+//
+// RIGHT:
+//
+//	resp := <-c.replies
+//	c.mu.Lock()
+//	c.pending--
+//	c.mu.Unlock()
+//
+// # Rule call-under-lock
+//
+// A call, while a mutex is held, of a function that may block on a
+// channel: its body sends, receives, ranges over a channel, or waits in
+// a select that only channel operations can end (a select with a
+// default, a context or a timer case bounds the wait and does not
+// count). The analysis follows calls across packages: the flag -depth
+// (default 1) sets how many calls lie at most between the call under
+// the mutex and the channel operation. Calls through interfaces and
+// function values are not followed.
+//
+// WRONG:
+//
+//	func (b *Broker) publish(m Msg) { b.out <- m }
+//
+//	b.mu.Lock()
+//	b.last = m
+//	b.publish(m) // blocks on b.out with b.mu held
+//	b.mu.Unlock()
+//
+// RIGHT:
+//
+//	b.mu.Lock()
+//	b.last = m
+//	b.mu.Unlock()
+//	b.publish(m)
+//
+// # Rule wait-under-lock
+//
+// A wg.Wait() (sync.WaitGroup, errgroup.Group) while a mutex is held,
+// when a goroutine it waits for locks the same mutex (the same variable,
+// or the same field of the same struct type), directly or through a
+// function of the package it calls: that goroutine cannot finish, and
+// Wait never returns.
+//
+// WRONG:
+//
+//	for _, w := range s.workers {
+//		s.wg.Add(1)
+//		go func() {
+//			defer s.wg.Done()
+//			s.mu.Lock() // waits for Stop to unlock
+//			s.done++
+//			s.mu.Unlock()
+//		}()
+//	}
+//
+//	func (s *Server) Stop() {
+//		s.mu.Lock()
+//		defer s.mu.Unlock()
+//		s.wg.Wait() // waits for the workers: deadlock
 //	}
 //
 // RIGHT:
 //
-//	ch := make(chan result, 1) // the send always completes
+//	func (s *Server) Stop() {
+//		s.wg.Wait()
+//		s.mu.Lock()
+//		defer s.mu.Unlock()
+//		...
+//	}
 //
 // # Suppressing findings
 //
 // A finding is suppressed by a comment on its line or the line above:
 //
-//	//bplint:ignore lockedsend/timeout-leak the caller always drains ch
+//	//bplint:ignore lockedsend/send-under-lock ch is buffered for every subscriber
 //
 // The reason is required.
+//
+// # Flags
+//
+//	-lockedsend.depth N
+//
+// How many calls call-under-lock follows from a call made under a mutex
+// to the channel operation that may block (default 1: functions whose
+// own body blocks; 2 also reports functions that call those, and so on;
+// 0 disables the rule).
+//
+//	-lockedsend.bounded
+//
+// Also report selects under a mutex that a context or timer case can
+// end (send-under-lock, recv-under-lock). The goroutine holding the
+// mutex gives up eventually; every other goroutine that needs the mutex
+// waits as long.
 package lockedsend

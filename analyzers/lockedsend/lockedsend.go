@@ -2,30 +2,67 @@ package lockedsend
 
 import (
 	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/bplint/bplint/analyzers/internal/calls"
+	"github.com/bplint/bplint/analyzers/internal/chans"
+	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
 )
 
 //go:embed doc.go
 var doc string
 
+// The rules of the analyzer.
+var (
+	ruleSend = report.Rule{Analyzer: "lockedsend", Name: "send-under-lock",
+		Summary: "A blocking channel send while a mutex is held makes every goroutine that needs the mutex wait for the receiver."}
+	ruleRecv = report.Rule{Analyzer: "lockedsend", Name: "recv-under-lock",
+		Summary: "A blocking channel receive while a mutex is held makes every goroutine that needs the mutex wait for the sender."}
+	ruleCall = report.Rule{Analyzer: "lockedsend", Name: "call-under-lock",
+		Summary: "A call to a function that may block on a channel while a mutex is held stalls every goroutine that needs the mutex."}
+	ruleWait = report.Rule{Analyzer: "lockedsend", Name: "wait-under-lock",
+		Summary: "Waiting for goroutines that lock a mutex while holding it deadlocks."}
+)
+
 // Rules lists the checks of the analyzer; their IDs are the diagnostic
 // categories and the names accepted by //bplint:ignore.
 var Rules = []report.Rule{
+	ruleSend,
+	ruleRecv,
+	ruleCall,
+	ruleWait,
 	report.DirectiveRule("lockedsend"),
 }
 
 // Options configures the analyzer.
-type Options struct{}
+type Options struct {
+	// Depth is how many calls call-under-lock follows from a call made
+	// under a lock to the channel operation that may block: 1 reports
+	// calls of functions whose own body blocks on a channel, 2 also
+	// functions that call those, and so on. 0 disables the rule.
+	Depth int
+	// Bounded also reports selects that a context or a timer case can
+	// end: they bound the wait of the goroutine holding the mutex, but
+	// the others still wait as long.
+	Bounded bool
+}
 
 // DefaultOptions returns the options the bplint command starts from.
-func DefaultOptions() Options { return Options{} }
+func DefaultOptions() Options { return Options{Depth: 1} }
 
-// Analyzer (TODO).
+// Analyzer reports blocking channel operations, calls that may block on
+// a channel, and waits for goroutines, made while a mutex is held.
 // Its flags configure it; New makes independent instances.
 var Analyzer = New(DefaultOptions())
 
@@ -34,21 +71,915 @@ var Analyzer = New(DefaultOptions())
 func New(opts Options) *analysis.Analyzer {
 	o := opts
 	a := &analysis.Analyzer{
-		Name:     "lockedsend",
-		Doc:      report.ExtractDoc(doc, "lockedsend"),
-		URL:      report.AnalyzerURL("lockedsend"),
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
-		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
+		Name:      "lockedsend",
+		Doc:       report.ExtractDoc(doc, "lockedsend"),
+		URL:       report.AnalyzerURL("lockedsend"),
+		Requires:  []*analysis.Analyzer{inspect.Analyzer},
+		FactTypes: []analysis.Fact{new(mayBlock)},
+		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
 	}
+	a.Flags.IntVar(&o.Depth, "depth", o.Depth,
+		"calls followed from a call made under a lock to a channel operation that may block (call-under-lock); 0 disables the rule")
+	a.Flags.BoolVar(&o.Bounded, "bounded", o.Bounded,
+		"also report selects under a lock that a context or timer case can end")
 	return a
+}
+
+// mayBlock is the fact that a function may block on a channel
+// operation: its body sends, receives, ranges over a channel or waits
+// in a select that nothing but a channel operation can end, or it calls
+// a function that may block, Depth calls down.
+type mayBlock struct {
+	Depth int    // calls between the function and the operation
+	Op    string // the operation: "sends on s.out"
+	Pos   string // where it is: "queue.go:42"
+	Via   string // the function called, when Depth > 0: "Queue.flush"
+	// Param, when not 0, is the 1-based index of the parameter whose
+	// channel every blocking operation uses: a call that passes nil
+	// there does not block (the function checks for nil).
+	Param int
+}
+
+func (*mayBlock) AFact() {}
+
+func (f *mayBlock) String() string {
+	param := ""
+	if f.Param > 0 {
+		param = fmt.Sprintf(" unless param %d is nil", f.Param)
+	}
+	if f.Depth == 0 {
+		return fmt.Sprintf("mayBlock(%s at %s%s)", f.Op, f.Pos, param)
+	}
+	return fmt.Sprintf("mayBlock(depth %d via %s: %s at %s%s)", f.Depth, f.Via, f.Op, f.Pos, param)
+}
+
+// why says why a function with this fact may block, completing
+// "F may block: ...".
+func (f *mayBlock) why() string {
+	switch f.Depth {
+	case 0:
+		return fmt.Sprintf("it %s (%s)", f.Op, f.Pos)
+	case 1:
+		return fmt.Sprintf("it calls %s, which %s (%s)", f.Via, f.Op, f.Pos)
+	}
+	return fmt.Sprintf("it calls %s, which in turn %s (%s)", f.Via, f.Op, f.Pos)
+}
+
+// opKind is the kind of a channel operation.
+type opKind int
+
+const (
+	opSend   opKind = iota // ch <- v
+	opRecv                 // <-ch
+	opRange                // for range ch
+	opSelect               // select { ... }
+)
+
+// A chanOp is a channel operation that may block, outside any select
+// case (the select itself is the operation then).
+type chanOp struct {
+	kind opKind
+	node ast.Node // *ast.SendStmt, *ast.UnaryExpr, *ast.RangeStmt, *ast.SelectStmt
+	cur  inspector.Cursor
+}
+
+// A fnInfo is what one function body does with mutexes, channels and
+// goroutines.
+type fnInfo struct {
+	cur   inspector.Cursor // *ast.FuncDecl or *ast.FuncLit
+	body  *ast.BlockStmt
+	obj   *types.Func // declared function; nil for literals
+	outer *fnInfo     // the outermost function enclosing a literal (itself for declarations)
+
+	lockStmts []*ast.ExprStmt // mu.Lock(), mu.Unlock() statements
+	deferred  []*ast.CallExpr // defer mu.Unlock()
+	ops       []*chanOp
+	calls     []*ast.CallExpr // static calls, not in go or defer statements
+	waits     []*ast.CallExpr // wg.Wait(), g.Wait()
+	dones     []path          // receivers of wg.Done()
+	adds      []path          // receivers of wg.Add()
+	closes    []*ast.CallExpr // close(ch)
+	locked    []lockedAt      // mutexes locked, for wait-under-lock
+
+	flow     *lockFlow
+	flowErr  bool
+	block    *mayBlock // how a declared function may block, or nil
+	locals   []*chans.Local
+	localsOK bool
+}
+
+// lockedAt is one Lock or RLock call: the mutex path and where.
+type lockedAt struct {
+	p   path
+	pos token.Pos
+}
+
+// A spawn is a goroutine start: go f(...), go func(){...}(), x.Go(f).
+type spawn struct {
+	at    ast.Node      // the go statement or the x.Go call
+	call  *ast.CallExpr // the call started by go, or nil for x.Go(f)
+	fn    ast.Node      // *ast.FuncLit started, or nil
+	obj   *types.Func   // named function started, or nil
+	group path          // x of x.Go(f)
+}
+
+type state struct {
+	pass   *analysis.Pass
+	in     *inspector.Inspector
+	info   *types.Info
+	opts   *Options
+	r      *report.Reporter
+	graphs *flow.Graphs
+	ids    interner
+
+	fns    []*fnInfo
+	byObj  map[*types.Func]*fnInfo
+	byLit  map[*ast.FuncLit]*fnInfo
+	spawns []*spawn
+	prov   *provenance
+
+	pending []*pending
+	handoff map[*fnInfo]map[string]bool // see handoffs
+	tokens  map[*types.Var]bool         // see tokenChan
+	sides   map[*types.Var]*sides       // channel fields: who sends and receives, lazily
+
+	lockSets map[*fnInfo]map[types.Object]token.Pos // for wait-under-lock, lazily
+	stable   map[*types.Var]bool                    // fields safe to read after unlocking, lazily
+}
+
+var filter = []ast.Node{
+	(*ast.FuncDecl)(nil),
+	(*ast.FuncLit)(nil),
+	(*ast.SendStmt)(nil),
+	(*ast.UnaryExpr)(nil),
+	(*ast.RangeStmt)(nil),
+	(*ast.SelectStmt)(nil),
+	(*ast.CallExpr)(nil),
+	(*ast.AssignStmt)(nil),
+	(*ast.ValueSpec)(nil),
+	(*ast.CompositeLit)(nil),
 }
 
 func run(pass *analysis.Pass, opts *Options) (any, error) {
 	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	r := report.New(pass, Rules)
 	defer r.Finish()
-	for _, file := range report.Files(pass, in) {
-		_ = file
+	st := &state{
+		pass:   pass,
+		in:     in,
+		info:   pass.TypesInfo,
+		opts:   opts,
+		r:      r,
+		graphs: flow.New(pass.TypesInfo),
+		ids:    make(interner),
+		byObj:  make(map[*types.Func]*fnInfo),
+		byLit:  make(map[*ast.FuncLit]*fnInfo),
+		prov:   newProvenance(),
 	}
+	for _, fileCur := range report.Files(pass, in) {
+		st.collect(fileCur)
+	}
+	st.summarize()
+	for _, fn := range st.fns {
+		if len(fn.lockStmts) > 0 {
+			st.check(fn)
+		}
+	}
+	st.flush()
 	return nil, nil
+}
+
+// collect records the functions of one file in a single walk.
+func (st *state) collect(fileCur inspector.Cursor) {
+	info := st.info
+	var stack []*fnInfo
+	for c := range fileCur.Preorder(filter...) {
+		n := c.Node()
+		for len(stack) > 0 && n.Pos() >= stack[len(stack)-1].cur.Node().End() {
+			stack = stack[:len(stack)-1]
+		}
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Body == nil {
+				continue
+			}
+			fn := &fnInfo{cur: c, body: n.Body}
+			fn.outer = fn
+			if obj, ok := info.Defs[n.Name].(*types.Func); ok {
+				fn.obj = obj
+				st.byObj[obj] = fn
+			}
+			st.fns = append(st.fns, fn)
+			stack = append(stack, fn)
+			continue
+		case *ast.FuncLit:
+			fn := &fnInfo{cur: c, body: n.Body}
+			fn.outer = fn
+			if len(stack) > 0 {
+				fn.outer = stack[0]
+			}
+			st.byLit[n] = fn
+			st.fns = append(st.fns, fn)
+			stack = append(stack, fn)
+			continue
+		}
+		// Channel provenance, at package level too.
+		st.prov.fn = nil
+		if len(stack) > 0 {
+			st.prov.fn = stack[len(stack)-1]
+		}
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) == len(n.Rhs) {
+				for i := range n.Lhs {
+					st.prov.assign(info, n.Lhs[i], n.Rhs[i])
+				}
+			} else if len(n.Lhs) == 2 && len(n.Rhs) == 1 {
+				st.prov.assign(info, n.Lhs[0], n.Rhs[0]) // v, ok := m[k]
+			}
+			continue
+		case *ast.ValueSpec:
+			if len(n.Names) == len(n.Values) {
+				for i := range n.Names {
+					st.prov.assign(info, n.Names[i], n.Values[i])
+				}
+			}
+			continue
+		case *ast.CompositeLit:
+			st.prov.compositeLit(info, n)
+			continue
+		case *ast.RangeStmt:
+			st.prov.rangeStmt(info, n)
+		case *ast.SelectStmt:
+			st.prov.selectStmt(info, n)
+		}
+		if len(stack) == 0 {
+			continue // package-level initializers
+		}
+		fn := stack[len(stack)-1]
+		switch n := n.(type) {
+		case *ast.SendStmt:
+			if c.ParentEdgeKind() != edge.CommClause_Comm {
+				fn.ops = append(fn.ops, &chanOp{kind: opSend, node: n, cur: c})
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW && !isCommRecv(c) {
+				fn.ops = append(fn.ops, &chanOp{kind: opRecv, node: n, cur: c})
+			}
+		case *ast.RangeStmt:
+			if chans.Of(info.TypeOf(n.X)) != nil {
+				fn.ops = append(fn.ops, &chanOp{kind: opRange, node: n, cur: c})
+			}
+		case *ast.SelectStmt:
+			fn.ops = append(fn.ops, &chanOp{kind: opSelect, node: n, cur: c})
+		case *ast.CallExpr:
+			st.collectCall(fn, c, n)
+		}
+	}
+}
+
+// isCommRecv reports whether the receive at c is the communication of
+// a select case: the select is the operation then.
+func isCommRecv(c inspector.Cursor) bool {
+	switch c.ParentEdgeKind() {
+	case edge.ExprStmt_X, edge.AssignStmt_Rhs:
+		return c.Parent().ParentEdgeKind() == edge.CommClause_Comm
+	}
+	return false
+}
+
+func (st *state) collectCall(fn *fnInfo, c inspector.Cursor, call *ast.CallExpr) {
+	info := st.info
+	if k := lockCall(info, call); k != notLock {
+		switch c.ParentEdgeKind() {
+		case edge.ExprStmt_X:
+			fn.lockStmts = append(fn.lockStmts, c.Parent().Node().(*ast.ExprStmt))
+		case edge.DeferStmt_Call:
+			fn.deferred = append(fn.deferred, call)
+		}
+		if k == lockW || k == lockR {
+			if p, _ := methodRecvPath(info, call); p != nil {
+				fn.locked = append(fn.locked, lockedAt{p, call.Pos()})
+			}
+		}
+		return
+	}
+	if c.ParentEdgeKind() == edge.GoStmt_Call {
+		if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
+			st.spawns = append(st.spawns, &spawn{at: c.Parent().Node(), call: call, fn: lit})
+			return
+		}
+	}
+	if len(call.Args) == 1 && calls.IsBuiltin(info, call, "close") {
+		fn.closes = append(fn.closes, call)
+		return
+	}
+	callee := calls.Callee(info, call)
+	if callee == nil {
+		return
+	}
+	switch {
+	case isWait(callee):
+		if c.ParentEdgeKind() != edge.GoStmt_Call && c.ParentEdgeKind() != edge.DeferStmt_Call {
+			fn.waits = append(fn.waits, call)
+		}
+		return
+	case calls.IsMethod(callee, "sync", "WaitGroup", "Done"):
+		if p, _ := methodRecvPath(info, call); p != nil {
+			fn.dones = append(fn.dones, p)
+		}
+		return
+	case calls.IsMethod(callee, "sync", "WaitGroup", "Add"):
+		if p, _ := methodRecvPath(info, call); p != nil {
+			fn.adds = append(fn.adds, p)
+		}
+	case isGoMethod(info, callee, call):
+		p, _ := methodRecvPath(info, call)
+		sp := &spawn{at: call, group: p}
+		switch f := ast.Unparen(call.Args[0]).(type) {
+		case *ast.FuncLit:
+			sp.fn = f
+		default:
+			if obj, ok := st.funcObj(f); ok {
+				sp.obj = obj
+			}
+		}
+		st.spawns = append(st.spawns, sp)
+		return
+	}
+	switch c.ParentEdgeKind() {
+	case edge.GoStmt_Call:
+		st.spawns = append(st.spawns, &spawn{at: c.Parent().Node(), call: call, obj: callee.Origin()})
+		return
+	case edge.DeferStmt_Call:
+		return
+	}
+	fn.calls = append(fn.calls, call)
+}
+
+// funcObj returns the function a function-valued expression names.
+func (st *state) funcObj(e ast.Expr) (*types.Func, bool) {
+	var id *ast.Ident
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		id = e
+	case *ast.SelectorExpr:
+		id = e.Sel
+	default:
+		return nil, false
+	}
+	fn, ok := st.info.Uses[id].(*types.Func)
+	if !ok {
+		return nil, false
+	}
+	return fn.Origin(), true
+}
+
+// isWait reports whether fn waits for a group of goroutines.
+func isWait(fn *types.Func) bool {
+	return calls.IsMethod(fn, "sync", "WaitGroup", "Wait") ||
+		calls.IsMethod(fn, "golang.org/x/sync/errgroup", "Group", "Wait")
+}
+
+// isGoMethod reports whether call is x.Go(f), starting f in a goroutine
+// of a group (sync.WaitGroup.Go, errgroup.Group.Go, and look-alikes).
+func isGoMethod(info *types.Info, fn *types.Func, call *ast.CallExpr) bool {
+	if fn.Name() != "Go" || fn.Signature().Recv() == nil || len(call.Args) != 1 {
+		return false
+	}
+	t := info.TypeOf(call.Args[0])
+	if t == nil {
+		return false
+	}
+	_, ok := t.Underlying().(*types.Signature)
+	return ok
+}
+
+// flowOf returns the solved lock dataflow of fn, building its graph.
+func (st *state) flowOf(fn *fnInfo) *lockFlow {
+	if fn.flow != nil || fn.flowErr {
+		return fn.flow
+	}
+	lf := &lockFlow{g: st.graphs.Of(fn.body), effects: make(map[ast.Node][]lockEffect)}
+	bits := make(map[string]int)
+	for _, es := range fn.lockStmts {
+		call := es.X.(*ast.CallExpr)
+		k := lockCall(st.info, call)
+		p, x := methodRecvPath(st.info, call)
+		if p == nil {
+			continue
+		}
+		read := k == lockR || k == unlockR
+		key := st.ids.key(p, read)
+		bit, ok := bits[key]
+		if !ok {
+			if len(lf.sites) == 64 {
+				continue
+			}
+			bit = len(lf.sites)
+			bits[key] = bit
+			lf.sites = append(lf.sites, &lockSite{key: key, p: p, text: exprText(st.pass.Fset, x), read: read})
+		}
+		site := lf.sites[bit]
+		lock := k == lockW || k == lockR
+		if lock {
+			site.locks = append(site.locks, call.Pos())
+		}
+		lf.effects[es] = append(lf.effects[es], lockEffect{bit: bit, lock: lock})
+	}
+	if len(lf.sites) == 0 {
+		fn.flowErr = true
+		return nil
+	}
+	lf.solve()
+	fn.flow = lf
+	return lf
+}
+
+// stateAt returns the lock state at the operation or call n of fn.
+// Functions that lock nothing hold nothing.
+func (st *state) stateAt(fn *fnInfo, n ast.Node) (lockState, *lockFlow, bool) {
+	if len(fn.lockStmts) == 0 {
+		return lockState{}, nil, true
+	}
+	lf := st.flowOf(fn)
+	if lf == nil {
+		return lockState{}, nil, true
+	}
+	var s lockState
+	var ok bool
+	switch n := n.(type) {
+	case *ast.RangeStmt:
+		s, ok = lf.atRange(n)
+	case *ast.SelectStmt:
+		// The communications are evaluated before the select blocks,
+		// in the block that precedes it.
+		if len(n.Body.List) == 0 {
+			return lockState{}, lf, false
+		}
+		for _, cc := range n.Body.List {
+			if comm := cc.(*ast.CommClause).Comm; comm != nil {
+				s, ok = lf.at(comm)
+				break
+			}
+		}
+		if !ok {
+			return lockState{}, lf, false
+		}
+	default:
+		s, ok = lf.at(n)
+	}
+	return s, lf, ok
+}
+
+// summarize computes how each declared function may block, within the
+// package by fixed point and across packages by facts, and exports
+// the facts.
+func (st *state) summarize() {
+	maxDepth := st.opts.Depth - 1
+	if maxDepth < 0 {
+		return
+	}
+	for _, fn := range st.fns {
+		if fn.obj == nil {
+			continue
+		}
+		for _, op := range fn.ops {
+			if s, _, ok := st.stateAt(fn, op.node); !ok || s.released != 0 {
+				continue // dead code, or after releasing the caller's lock
+			}
+			if desc, _, blocks := st.blocking(fn, op, true); blocks {
+				param := st.paramOf(fn, opChan(op))
+				if param > 0 && !nilGuarded(op.cur, opChan(op)) {
+					param = 0 // a nil channel would block forever
+				}
+				if fn.block == nil {
+					fn.block = &mayBlock{Op: desc, Pos: st.shortPos(op.node.Pos()), Param: param}
+				} else if fn.block.Param != param {
+					fn.block.Param = 0
+				}
+				if fn.block.Param == 0 {
+					break
+				}
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range st.fns {
+			if fn.obj == nil || (fn.block != nil && fn.block.Depth == 0) {
+				continue
+			}
+			for _, call := range fn.calls {
+				f := st.calleeBlocks(call)
+				if f == nil || f.Depth+1 > maxDepth || passesNil(st.info, call, f) {
+					continue
+				}
+				if fn.block != nil && fn.block.Depth < f.Depth+1 {
+					continue
+				}
+				if s, _, ok := st.stateAt(fn, call); !ok || s.released != 0 {
+					continue
+				}
+				param := 0
+				if f.Param > 0 && f.Param <= len(call.Args) {
+					param = st.paramOf(fn, call.Args[f.Param-1])
+				}
+				switch {
+				case fn.block == nil || fn.block.Depth > f.Depth+1:
+					fn.block = &mayBlock{Depth: f.Depth + 1, Op: f.Op, Pos: f.Pos, Via: funcName(calls.Callee(st.info, call)), Param: param}
+					changed = true
+				case fn.block.Param != 0 && fn.block.Param != param:
+					fn.block.Param = 0
+					changed = true
+				}
+			}
+		}
+	}
+	for _, fn := range st.fns {
+		if fn.obj != nil && fn.block != nil {
+			st.pass.ExportObjectFact(fn.obj, fn.block)
+		}
+	}
+}
+
+// allSelfContained reports whether every channel a select waits on is
+// shared only with the function's own goroutines.
+func (st *state) allSelfContained(fn *fnInfo, sel *ast.SelectStmt) bool {
+	n := 0
+	for _, s := range sel.Body.List {
+		cc := s.(*ast.CommClause)
+		var ch ast.Expr
+		switch c := cc.Comm.(type) {
+		case nil:
+			continue
+		case *ast.SendStmt:
+			ch = c.Chan
+		default:
+			ch = chans.RecvChan(c)
+		}
+		if ch == nil || !st.selfContained(fn, ch) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// opChan returns the channel a send, receive or range works on, or nil.
+func opChan(op *chanOp) ast.Expr {
+	switch n := op.node.(type) {
+	case *ast.SendStmt:
+		return n.Chan
+	case *ast.UnaryExpr:
+		return n.X
+	case *ast.RangeStmt:
+		return n.X
+	}
+	return nil
+}
+
+// paramOf returns the 1-based index of the parameter of the declared
+// function fn that e denotes, or 0.
+func (st *state) paramOf(fn *fnInfo, e ast.Expr) int {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok || fn.obj == nil {
+		return 0
+	}
+	v := st.info.Uses[id]
+	params := fn.obj.Signature().Params()
+	for i := range params.Len() {
+		if params.At(i) == v {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// nilGuarded reports whether the operation at c only runs when the
+// channel ch is not nil: inside `if ch != nil { ... }`.
+func nilGuarded(c inspector.Cursor, ch ast.Expr) bool {
+	want := types.ExprString(ch) + " != nil"
+	for cur := c; ; {
+		parent := cur.Parent()
+		switch p := parent.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit, *ast.File, nil:
+			return false
+		case *ast.IfStmt:
+			if cur.Node() == p.Body && strings.Contains(types.ExprString(p.Cond), want) {
+				return true
+			}
+		}
+		cur = parent
+	}
+}
+
+// passesNil reports whether call passes nil for the channel parameter
+// that the callee blocks on.
+func passesNil(info *types.Info, call *ast.CallExpr, f *mayBlock) bool {
+	return f.Param > 0 && f.Param <= len(call.Args) && isNil(info, call.Args[f.Param-1])
+}
+
+// calleeBlocks returns how the function a call statically calls may
+// block, or nil.
+func (st *state) calleeBlocks(call *ast.CallExpr) *mayBlock {
+	callee := calls.Callee(st.info, call)
+	if callee == nil {
+		return nil
+	}
+	callee = callee.Origin()
+	if callee.Pkg() == st.pass.Pkg {
+		if fn := st.byObj[callee]; fn != nil {
+			return fn.block
+		}
+		return nil
+	}
+	f := new(mayBlock)
+	if st.pass.ImportObjectFact(callee, f) {
+		return f
+	}
+	return nil
+}
+
+// check reports the blocking operations, calls and waits of fn made
+// while it holds a mutex. Operations and calls are kept pending until
+// every function is checked (see flush).
+func (st *state) check(fn *fnInfo) {
+	for _, op := range fn.ops {
+		s, lf, ok := st.stateAt(fn, op.node)
+		if !ok || s.held == 0 {
+			continue
+		}
+		desc, rule, blocks := st.blocking(fn, op, false)
+		if !blocks {
+			continue
+		}
+		p := &pending{fn: fn, lf: lf, s: s, pos: op.node.Pos(),
+			emit: func(site *lockSite) { st.reportOp(fn, op, lf, s, site, desc, rule) }}
+		if sel, ok := op.node.(*ast.SelectStmt); ok && st.allSelfContained(fn, sel) ||
+			!ok && st.selfContained(fn, opChan(op)) {
+			// Waiting for the function's own goroutines: only a
+			// problem when they need the mutex.
+			p.evidence = func(site *lockSite) bool {
+				_, _, ok := st.otherSide(fn, op, rule == ruleSend, site)
+				return ok
+			}
+		}
+		st.pending = append(st.pending, p)
+	}
+	if st.opts.Depth > 0 {
+		for _, call := range fn.calls {
+			s, lf, ok := st.stateAt(fn, call)
+			if !ok || s.held == 0 {
+				continue
+			}
+			f := st.calleeBlocks(call)
+			if f == nil || f.Depth > st.opts.Depth-1 || passesNil(st.info, call, f) {
+				continue
+			}
+			st.pending = append(st.pending, &pending{fn: fn, lf: lf, s: s, pos: call.Pos(),
+				emit: func(site *lockSite) { st.reportCall(call, site, f) }})
+		}
+	}
+	for _, call := range fn.waits {
+		s, lf, ok := st.stateAt(fn, call)
+		if !ok || s.held == 0 {
+			continue
+		}
+		st.checkWait(fn, call, lf, s)
+	}
+}
+
+func (st *state) reportCall(call *ast.CallExpr, site *lockSite, f *mayBlock) {
+	name := exprText(st.pass.Fset, call.Fun)
+	st.r.Report(ruleCall, analysis.Diagnostic{
+		Pos: call.Pos(),
+		End: call.End(),
+		Message: fmt.Sprintf("call to %s while %s is locked (line %d): %s may block on a channel: %s; every goroutine that needs %[2]s waits as long, and deadlocks if the other side of the channel needs %[2]s; call it after unlocking",
+			name, site.text, st.line(site.lockBefore(call.Pos())), name, f.why()),
+		Related: st.related(site, call.Pos()),
+	})
+}
+
+// handoffs returns, for each declared function, the mutexes that a
+// function literal in it unlocks without locking them, when that
+// literal runs concurrently or later (a goroutine, a callback): the
+// mutex is handed off to another goroutine, and whether it is still
+// held at a point of the function is not a question of its paths.
+func (st *state) handoffs() map[*fnInfo]map[string]bool {
+	if st.handoff != nil {
+		return st.handoff
+	}
+	out := make(map[*fnInfo]map[string]bool)
+	st.handoff = out
+	for _, fn := range st.fns {
+		if _, ok := fn.cur.Node().(*ast.FuncLit); !ok || fn.outer == fn || len(fn.lockStmts) == 0 {
+			continue
+		}
+		if fn.cur.ParentEdgeKind() == edge.CallExpr_Fun {
+			if k := fn.cur.Parent().ParentEdgeKind(); k != edge.GoStmt_Call {
+				continue // called in place, or deferred
+			}
+		}
+		locked := make(map[string]bool)
+		var unlocked []string
+		for _, es := range fn.lockStmts {
+			call := es.X.(*ast.CallExpr)
+			p, _ := methodRecvPath(st.info, call)
+			if p == nil {
+				continue
+			}
+			switch k := lockCall(st.info, call); k {
+			case lockW, lockR:
+				locked[st.ids.key(p, k == lockR)] = true
+			case unlockW, unlockR:
+				unlocked = append(unlocked, st.ids.key(p, k == unlockR))
+			}
+		}
+		for _, key := range unlocked {
+			if !locked[key] {
+				if out[fn.outer] == nil {
+					out[fn.outer] = make(map[string]bool)
+				}
+				out[fn.outer][key] = true
+			}
+		}
+	}
+	return out
+}
+
+// A pending finding waits for the package-wide view of which mutexes
+// only serialize blocking operations.
+type pending struct {
+	fn   *fnInfo
+	lf   *lockFlow
+	s    lockState
+	pos  token.Pos
+	emit func(site *lockSite)
+	// evidence, when set, must hold for a mutex to be reported.
+	evidence func(site *lockSite) bool
+}
+
+// flush reports the pending findings. A mutex that the package locks
+// only around operations that block on channels (every function that
+// locks it blocks while holding it) exists to serialize those
+// operations, as io.Pipe's write mutex serializes writers: making other
+// goroutines wait is its purpose, so findings under it alone are
+// dropped. Exported mutex fields are excluded: other packages may lock
+// them around anything.
+func (st *state) flush() {
+	blocksUnder := make(map[*fnInfo]map[types.Object]bool)
+	for _, p := range st.pending {
+		m := blocksUnder[p.fn]
+		if m == nil {
+			m = make(map[types.Object]bool)
+			blocksUnder[p.fn] = m
+		}
+		for i, site := range p.lf.sites {
+			if p.s.held&(1<<i) != 0 {
+				m[site.p.last()] = true
+			}
+		}
+	}
+	serializing := make(map[types.Object]bool)
+	for _, fn := range st.fns {
+		for _, l := range fn.locked {
+			m := l.p.last()
+			if _, seen := serializing[m]; !seen {
+				serializing[m] = !m.Exported()
+			}
+			if !blocksUnder[fn][m] {
+				serializing[m] = false
+			}
+		}
+	}
+	handoff := st.handoffs()
+	for _, p := range st.pending {
+		var best *lockSite
+		for i, site := range p.lf.sites {
+			if p.s.held&(1<<i) == 0 || serializing[site.p.last()] || handoff[p.fn.outer][site.key] {
+				continue
+			}
+			if p.evidence != nil && !p.evidence(site) {
+				continue
+			}
+			if best == nil || site.lockBefore(p.pos) > best.lockBefore(p.pos) {
+				best = site
+			}
+		}
+		if best != nil {
+			p.emit(best)
+		}
+	}
+}
+
+// blocking reports whether op blocks until another goroutine acts, and
+// describes it ("sends on s.out"). For facts (fact set) a select that a
+// context or a timer can end does not count: the function bounds its
+// wait.
+func (st *state) blocking(fn *fnInfo, op *chanOp, fact bool) (string, report.Rule, bool) {
+	fset := st.pass.Fset
+	switch n := op.node.(type) {
+	case *ast.SendStmt:
+		if st.neverBlocks(fn, op, n, fact) {
+			return "", report.Rule{}, false
+		}
+		return "sends on " + exprText(fset, n.Chan), ruleSend, true
+	case *ast.UnaryExpr:
+		if chans.RecvKind(st.info, n.X) == chans.Timer {
+			return "", report.Rule{}, false // a sleep
+		}
+		if st.prov.semaphore(st.info, n.X) || st.tokenChan(n.X) || st.lenGuarded(op.cur, n.X) || fact && st.selfContained(fn, n.X) {
+			return "", report.Rule{}, false
+		}
+		return "receives from " + exprText(fset, n.X), ruleRecv, true
+	case *ast.RangeStmt:
+		if fact && st.selfContained(fn, n.X) {
+			return "", report.Rule{}, false
+		}
+		return "ranges over " + exprText(fset, n.X), ruleRecv, true
+	case *ast.SelectStmt:
+		if chans.HasDefault(n) || len(n.Body.List) == 0 {
+			return "", report.Rule{}, false
+		}
+		var send, recv ast.Expr
+		timers := 0
+		for _, s := range n.Body.List {
+			cc := s.(*ast.CommClause)
+			kind := chans.CaseKind(st.info, cc)
+			if kind == chans.Recv && st.prov.ctxDoneVar(st.info, chans.RecvChan(cc.Comm)) {
+				kind = chans.CtxDone // done := ctx.Done(); ... case <-done:
+			}
+			switch kind {
+			case chans.Send:
+				if send == nil {
+					send = cc.Comm.(*ast.SendStmt).Chan
+				}
+			case chans.Recv:
+				if recv == nil {
+					recv = chans.RecvChan(cc.Comm)
+				}
+			case chans.Timer:
+				timers++
+				if fact || !st.opts.Bounded {
+					return "", report.Rule{}, false
+				}
+			case chans.CtxDone:
+				if fact || !st.opts.Bounded {
+					return "", report.Rule{}, false
+				}
+				if recv == nil {
+					recv = chans.RecvChan(cc.Comm)
+				}
+			}
+		}
+		if fact && st.allSelfContained(fn, n) {
+			return "", report.Rule{}, false
+		}
+		switch {
+		case send != nil:
+			return "waits in a select to send on " + exprText(fset, send), ruleSend, true
+		case recv != nil:
+			return "waits in a select to receive from " + exprText(fset, recv), ruleRecv, true
+		}
+	}
+	return "", report.Rule{}, false
+}
+
+// shortPos renders pos as "file.go:line" for facts and messages.
+func (st *state) shortPos(pos token.Pos) string {
+	p := st.pass.Fset.Position(pos)
+	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+}
+
+func (st *state) line(pos token.Pos) int { return st.pass.Fset.Position(pos).Line }
+
+// related points at the Lock call of site that precedes pos.
+func (st *state) related(site *lockSite, pos token.Pos) []analysis.RelatedInformation {
+	lp := site.lockBefore(pos)
+	if !lp.IsValid() {
+		return nil
+	}
+	return []analysis.RelatedInformation{{Pos: lp, Message: site.text + " locked here"}}
+}
+
+// funcName names a function for messages: "pkg.F" or "T.M".
+func funcName(fn *types.Func) string {
+	if fn == nil {
+		return "?"
+	}
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			return n.Obj().Name() + "." + fn.Name()
+		}
+		return fn.Name()
+	}
+	if fn.Pkg() != nil {
+		return fn.Pkg().Name() + "." + fn.Name()
+	}
+	return fn.Name()
 }
