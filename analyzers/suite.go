@@ -9,6 +9,7 @@ import (
 
 	"github.com/bplint/bplint/analyzers/fanout"
 	"github.com/bplint/bplint/analyzers/ignoredsend"
+	"github.com/bplint/bplint/analyzers/internal/facts"
 	"github.com/bplint/bplint/analyzers/internal/report"
 	"github.com/bplint/bplint/analyzers/lockedsend"
 	"github.com/bplint/bplint/analyzers/unboundedqueue"
@@ -87,6 +88,25 @@ func names(all []*analysis.Analyzer) string {
 		s += a.Name
 	}
 	return s
+}
+
+// CrossPackageFlag is the flag of the analyzers that can follow calls
+// into other packages through facts (ignoredsend, lockedsend).
+const CrossPackageFlag = facts.FlagName
+
+// StandaloneDefaults turns the cross-package facts of the analyzers off,
+// as the bplint command does when it runs standalone, where facts make
+// the driver load and type-check every dependency from source (several
+// times the memory and time of the analysis). Under go vet and
+// golangci-lint facts are cheap and stay on. An explicit
+// -ANALYZER.cross-package on the command line turns them back on.
+func StandaloneDefaults(as []*analysis.Analyzer) {
+	for _, a := range as {
+		if f := a.Flags.Lookup(CrossPackageFlag); f != nil {
+			f.Value.Set("false")
+			f.DefValue = "false"
+		}
+	}
 }
 
 // RuleSuffix returns what every message ends with: the rule ID in

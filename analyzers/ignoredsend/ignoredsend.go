@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/bplint/bplint/analyzers/internal/facts"
 	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
 )
@@ -49,10 +50,14 @@ type Options struct {
 	// Methods are names of send-like methods checked by the
 	// ignored-result rule in addition to DefaultMethods.
 	Methods []string
+	// CrossPackage carries //bplint:mustcheck markers to the packages
+	// that import the marked functions, as facts. Without it, markers
+	// count only in their own package.
+	CrossPackage bool
 }
 
 // DefaultOptions returns the options the bplint command starts from.
-func DefaultOptions() Options { return Options{} }
+func DefaultOptions() Options { return Options{CrossPackage: true} }
 
 // Analyzer reports channel sends and receives that can block forever,
 // values dropped without a trace, and discarded results of send-like
@@ -65,12 +70,12 @@ func New(opts Options) *analysis.Analyzer {
 	o := opts
 	o.Methods = slices.Clone(opts.Methods)
 	a := &analysis.Analyzer{
-		Name:      name,
-		Doc:       report.ExtractDoc(doc, name),
-		URL:       report.AnalyzerURL(name),
-		FactTypes: []analysis.Fact{new(mustCheck)},
-		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
+		Name: name,
+		Doc:  report.ExtractDoc(doc, name),
+		URL:  report.AnalyzerURL(name),
+		Run:  func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
 	}
+	facts.Declare(a, &o.CrossPackage, new(mustCheck))
 	a.Flags.Var(methodList{&o.Methods}, "methods",
 		"comma-separated names of further send-like methods whose error or bool result must be checked (besides "+strings.Join(DefaultMethods, ", ")+")")
 	return a
@@ -124,6 +129,8 @@ type checker struct {
 	graphs *flow.Graphs
 	// sendNames are the send-like method names of ignored-result.
 	sendNames map[string]bool
+	// marked are the package's own //bplint:mustcheck functions.
+	marked map[*types.Func]*mustCheck
 
 	file   *ast.File
 	isTest bool
@@ -141,10 +148,11 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 			return nil, fmt.Errorf("ignoredsend: option Methods: %q is not a method name", m)
 		}
 	}
-	exportFacts(pass)
+	marked := markedFuncs(pass)
 
 	c := &checker{
 		pass:      pass,
+		marked:    marked,
 		info:      pass.TypesInfo,
 		r:         report.New(pass, Rules),
 		graphs:    flow.New(pass.TypesInfo),

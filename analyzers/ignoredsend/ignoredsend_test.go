@@ -38,6 +38,16 @@ func TestMustCheckFacts(t *testing.T) {
 	fixtest.Run(t, analysistest.TestData(), ignoredsend.Analyzer, "mustcheck/a", "mustcheck/b")
 }
 
+// TestMustCheckLocal checks that without facts, markers still count in
+// their own package.
+func TestMustCheckLocal(t *testing.T) {
+	a := ignoredsend.New(ignoredsend.Options{})
+	if len(a.FactTypes) != 0 {
+		t.Fatalf("CrossPackage off, yet the analyzer declares facts %v", a.FactTypes)
+	}
+	fixtest.Run(t, analysistest.TestData(), a, "mustchecklocal")
+}
+
 // TestBounded checks the bounded methods in module mode, against the
 // real runtime module.
 func TestBounded(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
+	"github.com/bplint/bplint/analyzers/internal/facts"
 	"github.com/bplint/bplint/analyzers/internal/fixedit"
 	"github.com/bplint/bplint/analyzers/internal/scope"
 )
@@ -29,10 +30,20 @@ func (*mustCheck) String() string { return "mustcheck" }
 
 const mustCheckMarker = "//bplint:mustcheck"
 
-// exportFacts exports a mustCheck fact for every function, method and
-// interface method of the package whose doc comment carries the
-// marker. It reads only comments and declarations, never bodies.
-func exportFacts(pass *analysis.Pass) {
+// markedFuncs finds every function, method and interface method of the
+// package whose doc comment carries the marker, and exports a mustCheck
+// fact for each when facts are on. It reads only comments and
+// declarations, never bodies.
+func markedFuncs(pass *analysis.Pass) map[*types.Func]*mustCheck {
+	marked := make(map[*types.Func]*mustCheck)
+	mark := func(id *ast.Ident, reason string) {
+		if fn, ok := pass.TypesInfo.Defs[id].(*types.Func); ok {
+			marked[fn] = &mustCheck{Reason: reason}
+			if facts.Enabled(pass) {
+				pass.ExportObjectFact(fn, marked[fn])
+			}
+		}
+	}
 	for _, f := range pass.Files {
 		if !mentionsMarker(f) {
 			continue
@@ -41,7 +52,7 @@ func exportFacts(pass *analysis.Pass) {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
 				if reason, ok := marker(d.Doc); ok {
-					exportMustCheck(pass, d.Name, reason)
+					mark(d.Name, reason)
 				}
 			case *ast.GenDecl:
 				for _, spec := range d.Specs {
@@ -62,13 +73,14 @@ func exportFacts(pass *analysis.Pass) {
 							reason, ok = marker(m.Comment)
 						}
 						if ok {
-							exportMustCheck(pass, m.Names[0], reason)
+							mark(m.Names[0], reason)
 						}
 					}
 				}
 			}
 		}
 	}
+	return marked
 }
 
 func mentionsMarker(f *ast.File) bool {
@@ -97,10 +109,14 @@ func marker(g *ast.CommentGroup) (string, bool) {
 	return "", false
 }
 
-func exportMustCheck(pass *analysis.Pass, id *ast.Ident, reason string) {
-	if fn, ok := pass.TypesInfo.Defs[id].(*types.Func); ok {
-		pass.ExportObjectFact(fn, &mustCheck{Reason: reason})
+// importMustCheck reports whether fn is marked, in this package or, with
+// facts on, in the package that declares it.
+func (c *checker) importMustCheck(fn *types.Func, f *mustCheck) bool {
+	if m, ok := c.marked[fn]; ok {
+		*f = *m
+		return true
 	}
+	return facts.Enabled(c.pass) && fn.Pkg() != c.pass.Pkg && c.pass.ImportObjectFact(fn, f)
 }
 
 // A sendLike describes why a call's result must be checked.
@@ -132,7 +148,7 @@ func (c *checker) sendLikeCall(call *ast.CallExpr) (sendLike, bool) {
 		return sendLike{fn: fn, why: "is a send-like method", isBool: singleBool}, true
 	}
 	var f mustCheck
-	if c.pass.ImportObjectFact(fn, &f) {
+	if c.importMustCheck(fn, &f) {
 		why := "is marked //bplint:mustcheck"
 		if f.Reason != "" {
 			why += " (" + f.Reason + ")"

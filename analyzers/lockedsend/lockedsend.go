@@ -16,6 +16,7 @@ import (
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/chans"
+	"github.com/bplint/bplint/analyzers/internal/facts"
 	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
 )
@@ -56,10 +57,14 @@ type Options struct {
 	// end: they bound the wait of the goroutine holding the mutex, but
 	// the others still wait as long.
 	Bounded bool
+	// CrossPackage follows calls into other packages, through facts
+	// that say which of their functions may block on a channel.
+	// Without it, call-under-lock sees only the package's own functions.
+	CrossPackage bool
 }
 
 // DefaultOptions returns the options the bplint command starts from.
-func DefaultOptions() Options { return Options{Depth: 1} }
+func DefaultOptions() Options { return Options{Depth: 1, CrossPackage: true} }
 
 // Analyzer reports blocking channel operations, calls that may block on
 // a channel, and waits for goroutines, made while a mutex is held.
@@ -71,13 +76,13 @@ var Analyzer = New(DefaultOptions())
 func New(opts Options) *analysis.Analyzer {
 	o := opts
 	a := &analysis.Analyzer{
-		Name:      "lockedsend",
-		Doc:       report.ExtractDoc(doc, "lockedsend"),
-		URL:       report.AnalyzerURL("lockedsend"),
-		Requires:  []*analysis.Analyzer{inspect.Analyzer},
-		FactTypes: []analysis.Fact{new(mayBlock)},
-		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
+		Name:     "lockedsend",
+		Doc:      report.ExtractDoc(doc, "lockedsend"),
+		URL:      report.AnalyzerURL("lockedsend"),
+		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
 	}
+	facts.Declare(a, &o.CrossPackage, new(mayBlock))
 	a.Flags.IntVar(&o.Depth, "depth", o.Depth,
 		"calls followed from a call made under a lock to a channel operation that may block (call-under-lock); 0 disables the rule")
 	a.Flags.BoolVar(&o.Bounded, "bounded", o.Bounded,
@@ -596,6 +601,9 @@ func (st *state) summarize() {
 			}
 		}
 	}
+	if !facts.Enabled(st.pass) {
+		return
+	}
 	for _, fn := range st.fns {
 		if fn.obj != nil && fn.block != nil {
 			st.pass.ExportObjectFact(fn.obj, fn.block)
@@ -695,7 +703,7 @@ func (st *state) calleeBlocks(call *ast.CallExpr) *mayBlock {
 		return nil
 	}
 	f := new(mayBlock)
-	if st.pass.ImportObjectFact(callee, f) {
+	if facts.Enabled(st.pass) && st.pass.ImportObjectFact(callee, f) {
 		return f
 	}
 	return nil

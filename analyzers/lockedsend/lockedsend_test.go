@@ -62,13 +62,38 @@ func TestCallUnderLock(t *testing.T) {
 }
 
 func TestCallUnderLockDepth2(t *testing.T) {
-	a := lockedsend.New(lockedsend.Options{Depth: 2})
+	a := lockedsend.New(lockedsend.Options{Depth: 2, CrossPackage: true})
 	fixtest.Run(t, analysistest.TestData(), a, "callunderlock/two")
 }
 
 func TestCallUnderLockDepth(t *testing.T) {
-	a := lockedsend.New(lockedsend.Options{Depth: 3})
+	a := lockedsend.New(lockedsend.Options{Depth: 3, CrossPackage: true})
 	fixtest.Run(t, analysistest.TestData(), a, "callunderlock/deep")
+}
+
+func TestCrossPackageOff(t *testing.T) {
+	a := lockedsend.New(lockedsend.Options{Depth: 1})
+	if len(a.FactTypes) != 0 {
+		t.Fatalf("CrossPackage off, yet the analyzer declares facts %v", a.FactTypes)
+	}
+	fixtest.Run(t, analysistest.TestData(), a, "crosspackageoff")
+}
+
+func TestCrossPackageFlag(t *testing.T) {
+	a := lockedsend.New(lockedsend.DefaultOptions())
+	if len(a.FactTypes) == 0 {
+		t.Fatal("by default the analyzer declares its facts")
+	}
+	if err := a.Flags.Set("cross-package", "false"); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.FactTypes) != 0 {
+		t.Fatal("-cross-package=false leaves the fact types declared")
+	}
+	if err := a.Flags.Set("cross-package", "maybe"); err == nil {
+		t.Error("-cross-package=maybe accepted")
+	}
+	fixtest.Run(t, analysistest.TestData(), a, "crosspackageoff")
 }
 
 func TestWaitUnderLock(t *testing.T) {
@@ -76,6 +101,6 @@ func TestWaitUnderLock(t *testing.T) {
 }
 
 func TestBounded(t *testing.T) {
-	a := lockedsend.New(lockedsend.Options{Depth: 2, Bounded: true})
+	a := lockedsend.New(lockedsend.Options{Depth: 2, Bounded: true, CrossPackage: true})
 	fixtest.Run(t, analysistest.TestData(), a, "bounded")
 }

@@ -50,10 +50,25 @@ func main() {
 		fmt.Println(versionString())
 		return
 	}
+	if !vetProtocol(args) {
+		analyzers.StandaloneDefaults(analyzers.All)
+	}
 	if usesOwnDriver(args) {
 		os.Exit(runDriver(args, os.Stdout, os.Stderr))
 	}
 	multichecker.Main(analyzers.All...)
+}
+
+// vetProtocol reports whether go vet or go fix runs bplint as its tool:
+// to ask its version (-V=full) or flags (-flags), or to analyze one
+// package described by a .cfg file.
+func vetProtocol(args []string) bool {
+	for _, a := range args {
+		if a == "-flags" || a == "--flags" || strings.HasPrefix(a, "-V") || strings.HasPrefix(a, "--V") {
+			return true
+		}
+	}
+	return len(args) > 0 && strings.HasSuffix(args[len(args)-1], ".cfg")
 }
 
 func cutDirFlag(args []string) (dir string, rest []string, err error) {
