@@ -36,14 +36,15 @@ func Packages(b *testing.B) []*packages.Package {
 	return loaded
 }
 
-// Run benchmarks analyzer a over Packages: each iteration runs a and its
-// prerequisites (inspect) on every package, as one bplint run would.
-func Run(b *testing.B, a *analysis.Analyzer) {
+// Run benchmarks analyzers as over Packages: each iteration runs them
+// and their prerequisites (inspect) on every package, as one bplint run
+// would.
+func Run(b *testing.B, as ...*analysis.Analyzer) {
 	pkgs := Packages(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
+		graph, err := checker.Analyze(as, pkgs, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
