@@ -2,6 +2,7 @@ package analyzers_test
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -179,4 +180,25 @@ func BenchmarkSuiteStandalone(b *testing.B) {
 // BenchmarkFloor is what every analyzer shares: the inspector.
 func BenchmarkFloor(b *testing.B) {
 	benchload.Run(b, inspect.Analyzer)
+}
+
+// TestREADME checks that the README documents every rule and flag.
+func TestREADME(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	for _, r := range analyzers.Rules() {
+		if r.Name != "directive" && !strings.Contains(readme, "`"+r.Name+"`") {
+			t.Errorf("README.md does not list rule %s", r.ID())
+		}
+	}
+	for _, a := range analyzers.All {
+		a.Flags.VisitAll(func(f *flag.Flag) {
+			if name := "-" + a.Name + "." + f.Name; !strings.Contains(readme, "`"+name+"`") {
+				t.Errorf("README.md does not document flag %s", name)
+			}
+		})
+	}
 }

@@ -70,8 +70,8 @@ func TestSARIF(t *testing.T) {
 		t.Fatalf("the timeout-leak result carries no fix")
 	}
 	repl := leak.Fixes[0].ArtifactChanges[0].Replacements[0]
-	if !strings.Contains(repl.InsertedContent.Text, "1") || repl.DeletedRegion.StartLine != 12 {
-		t.Errorf("fix replacement %+v does not buffer the make on line 12", repl)
+	if !strings.Contains(repl.InsertedContent.Text, "1") || repl.DeletedRegion.StartLine != 9 {
+		t.Errorf("fix replacement %+v does not buffer the make on line 9", repl)
 	}
 	if leak.PartialFingerprints["bplint/v1"] == "" {
 		t.Errorf("no fingerprint")
@@ -100,8 +100,8 @@ func TestPathsRelativeToRepository(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no timeout-leak annotation in:\n%s", r.stdout)
 	}
-	if m[1] != "services/api/leak/leak.go" || m[2] != "12" {
-		t.Errorf("annotation at %s:%s, want services/api/leak/leak.go:12", m[1], m[2])
+	if m[1] != "services/api/leak/leak.go" || m[2] != "9" {
+		t.Errorf("annotation at %s:%s, want services/api/leak/leak.go:9", m[1], m[2])
 	}
 	if strings.Contains(m[4], "\n") || !strings.Contains(m[4], "%0Ahttps://pkg.go.dev/") {
 		t.Errorf("annotation message not escaped or without the rule URL: %q", m[4])
@@ -118,11 +118,16 @@ func TestGitLabAndJSON(t *testing.T) {
 	r := run(t, dir, bplint, "-format=gitlab", "./leak")
 	wantCode(t, r, 3)
 	var issues []struct {
-		Description, CheckName, Fingerprint, Severity string
-		Location                                      struct {
-			Path  string
-			Lines struct{ Begin int }
-		}
+		Description string `json:"description"`
+		CheckName   string `json:"check_name"`
+		Fingerprint string `json:"fingerprint"`
+		Severity    string `json:"severity"`
+		Location    struct {
+			Path  string `json:"path"`
+			Lines struct {
+				Begin int `json:"begin"`
+			} `json:"lines"`
+		} `json:"location"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &issues); err != nil {
 		t.Fatal(err)
@@ -132,7 +137,7 @@ func TestGitLabAndJSON(t *testing.T) {
 	}
 	seen := make(map[string]bool)
 	for _, is := range issues {
-		if is.Description == "" || is.CheckName == "" || is.Location.Path != "leak/leak.go" || is.Location.Lines.Begin == 0 || seen[is.Fingerprint] {
+		if is.Description == "" || is.CheckName == "" || is.Severity == "" || is.Location.Path != "leak/leak.go" || is.Location.Lines.Begin == 0 || seen[is.Fingerprint] {
 			t.Errorf("bad code quality issue %+v", is)
 		}
 		seen[is.Fingerprint] = true
@@ -188,25 +193,50 @@ func TestBaseline(t *testing.T) {
 }
 
 // TestWorkflowLines runs the shell lines of the documented GitHub
-// Actions workflow against the fixture.
+// Actions workflow (docs/github-workflow.yml, also in the README) on the
+// fixture, with the freshly built bplint on PATH in place of the
+// `go install` step.
 func TestWorkflowLines(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}
-	dir := fixture(t)
-	script := `set -u
-bplint -format=github ./leak || test $? -eq 3
-bplint -format=sarif ./leak > bplint.sarif || test $? -eq 3
-test -s bplint.sarif
-`
-	cmd := exec.Command("bash", "-c", script)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bplint)+string(os.PathListSeparator)+os.Getenv("PATH"))
-	out, err := cmd.CombinedOutput()
+	data, err := os.ReadFile("../../docs/github-workflow.yml")
 	if err != nil {
-		t.Fatalf("workflow lines failed: %v\n%s", err, out)
+		t.Fatal(err)
 	}
-	if !strings.Contains(string(out), "::warning file=leak/leak.go") {
-		t.Errorf("no annotations:\n%s", out)
+	var lines []string
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "- "))
+		if cmd, ok := strings.CutPrefix(l, "run: "); ok && !strings.HasPrefix(cmd, "go install ") {
+			lines = append(lines, cmd)
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("want the annotations and the SARIF run lines, found %q", lines)
+	}
+	dir := fixture(t)
+	for _, l := range lines {
+		cmd := exec.Command("bash", "-c", strings.ReplaceAll(l, "./...", "./leak"))
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bplint)+string(os.PathListSeparator)+os.Getenv("PATH"))
+		out, err := cmd.CombinedOutput()
+		switch {
+		case strings.Contains(l, "-format=github"):
+			// Findings fail the job, and annotate the diff.
+			if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 3 {
+				t.Errorf("%s: %v, want exit status 3\n%s", l, err, out)
+			}
+			if !strings.Contains(string(out), "::warning file=leak/leak.go,line=9,") {
+				t.Errorf("%s: no annotation:\n%s", l, out)
+			}
+		default:
+			if err != nil {
+				t.Errorf("%s: %v\n%s", l, err, out)
+			}
+		}
+	}
+	sarif, err := os.ReadFile(filepath.Join(dir, "bplint.sarif"))
+	if err != nil || !json.Valid(sarif) || !strings.Contains(string(sarif), `"ruleId": "fanout/timeout-leak"`) {
+		t.Errorf("the SARIF step wrote no usable report (%v):\n%s", err, sarif)
 	}
 }
