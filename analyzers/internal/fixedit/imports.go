@@ -98,6 +98,11 @@ func taken(scope *types.Scope, pos token.Pos, name string) bool {
 	if _, obj := scope.LookupParent(name, pos); obj != nil {
 		return true
 	}
+	// Declared later in the same block: a declaration at pos would make
+	// that one a redeclaration.
+	if scope.Lookup(name) != nil {
+		return true
+	}
 	if token.Lookup(name).IsKeyword() || types.Universe.Lookup(name) != nil {
 		return true
 	}

@@ -159,6 +159,11 @@ func TestFreshName(t *testing.T) {
 	if got := FreshName(scope, pos, "sem"); got != "sem3" {
 		t.Errorf("FreshName = %q, want sem3 (sem is a parameter, sem2 is declared in an inner scope)", got)
 	}
+	later := "package p\n\nfunc f() {\n\t_ = 0 /*here*/\n\tsem := 1\n\t_ = sem\n}\n"
+	pass2, f2, pos2 := testPass(t, later)
+	if got := FreshName(pass2.TypesInfo.Scopes[f2].Innermost(pos2), pos2, "sem"); got != "sem2" {
+		t.Errorf("FreshName = %q, want sem2 (sem is declared later in the same block)", got)
+	}
 	if got := FreshName(scope, pos, "len"); got != "len2" {
 		t.Errorf("FreshName(len) = %q, want len2 (never shadow a predeclared name)", got)
 	}

@@ -5,8 +5,9 @@
 // .golden files) and then, for each alternative k, applies the k-th fix
 // of every diagnostic that has one and checks that
 //   - every fixed file is byte for byte what gofmt makes of it,
-//   - the fixed package type-checks (no unused or missing import, no
-//     shadowed or undefined name), and
+//   - the fixed package type-checks (no missing import, no shadowed or
+//     undefined name) once imports that no code uses any more are
+//     removed, as bplint -fix and go fix remove them, and
 //   - a second run of the analyzer does not report the fixed findings
 //     again (idempotence).
 package fixtest
@@ -14,13 +15,18 @@ package fixtest
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/go/ast/astutil"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -198,9 +204,64 @@ func applyAll(t *testing.T, byFile map[string][]edit) map[string][]byte {
 		if !bytes.Equal(formatted, got) {
 			t.Errorf("%s: fixed file is not gofmt'd:\n%s", rel(file), lineDiff(string(got), string(formatted)))
 		}
-		overlay[file] = got
+		overlay[file] = removeUnusedImports(t, file, got)
 	}
 	return overlay
+}
+
+// removeUnusedImports drops the imports of src whose name no selector
+// of the file uses any more, as the drivers do after applying fixes:
+// several fixes may each remove one use of a package.
+func removeUnusedImports(t *testing.T, file string, src []byte) []byte {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return src
+	}
+	used := make(map[string]bool)
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	removed := false
+	for _, spec := range f.Imports {
+		path, _ := strconv.Unquote(spec.Path.Value)
+		name := importName(spec, path)
+		if name == "_" || name == "." || path == "C" || used[name] {
+			continue
+		}
+		var alias string
+		if spec.Name != nil {
+			alias = spec.Name.Name
+		}
+		removed = astutil.DeleteNamedImport(fset, f, alias, path) || removed
+	}
+	if !removed {
+		return src
+	}
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f); err != nil {
+		t.Fatalf("%s: %v", rel(file), err)
+	}
+	return buf.Bytes()
+}
+
+// importName is the name an import declares: its alias, or the
+// package's name, which the last element of the path approximates
+// (without a major-version suffix or a go- prefix).
+func importName(spec *ast.ImportSpec, path string) string {
+	if spec.Name != nil {
+		return spec.Name.Name
+	}
+	base := filepath.Base(path)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		base = filepath.Base(filepath.Dir(path))
+	}
+	return strings.ReplaceAll(strings.TrimPrefix(base, "go-"), "-", "_")
 }
 
 // checkFixed type-checks the fixed packages and runs the analyzer on

@@ -1,0 +1,19 @@
+package response
+
+import (
+	"io"
+	"net/http"
+)
+
+func fetch(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body) // want `io.ReadAll\(resp.Body\) reads the response body into memory`
+}
+
+func discard(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, resp.Body)
+}

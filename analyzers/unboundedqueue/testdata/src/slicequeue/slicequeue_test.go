@@ -1,0 +1,3 @@
+package slicequeue
+
+func dropFirst(c *config) { c.users = c.users[1:] }
