@@ -146,20 +146,50 @@
 //
 // # Rule slice-queue
 //
-// A slice field or package variable used as a FIFO: one function
-// appends to it and another consumes it from the front (q = q[1:],
-// copy(q, q[1:]), q = append(q[:0], q[1:]...), with a constant index),
-// and the appending function never compares its length (or a size
-// counter of the same value) with anything before appending. The queue
-// must be shared between goroutines, the setting in which it grows with
-// a producer's rate: the struct holding it has a sync.Mutex, RWMutex or
-// Cond, or the appending or consuming function locks or signals.
-// Single-threaded look-ahead buffers and syntax-tree children are not
-// reported, nor are functions that both append and consume (a work
-// list), cuts at a computed index (q = q[i:] after a search: a
-// compaction, a release up to some point), copy(q, q[1:]) without a
-// truncation (a rotation), and appends that put back what the consumer
-// moved aside (q = append(q, dead...)).
+// A slice field or package variable used as a FIFO between a producer
+// and a consumer: a function appends to it, another takes its head
+// (q = q[1:], copy(q, q[1:]) then a truncation, q = append(q[:0],
+// q[1:]...), with a constant index), and the appending function never
+// compares the queue's length (or a size counter of the same value)
+// with a limit before appending. When the consumer falls behind, the
+// slice grows with the producer's rate.
+//
+// The append and the consumer must reach the same value: the field
+// through the same path from the receiver of the type's methods, from
+// the same package variable, or from the same variable. The children
+// of a syntax-tree node being built and those of another node being
+// simplified share a field, not a queue.
+//
+// A producer must feed the queue from another goroutine: the struct
+// holding it has a sync.Mutex, RWMutex or Cond, or the functions using
+// it lock or signal; or the append is in a loop that receives messages
+// from a channel (an event loop owning the queue, fed by the senders).
+// In an event loop, the append and the consumer may be in one function
+// when they are in different select cases (case m := <-in: appends,
+// case out <- q[0]: consumes): an "unbounded channel".
+//
+// Lists that look like queues but whose length something else bounds
+// are not reported:
+//
+//   - work lists: the function that appends also consumes (a
+//     breadth-first walk), or is a helper called only by functions
+//     consuming the list (the children of the node being visited);
+//   - lists of channels: each entry is a caller waiting for its reply,
+//     and the waiting callers bound them;
+//   - lists filled by methods that return their receiver: fluent setters
+//     (a mock's Expect... calls) configure a value, they do not handle
+//     events;
+//   - lists whose head is removed only when it equals a given element
+//     (if q[0] == b { q = q[1:] }: a configured list losing a failed
+//     member, not a consumer);
+//   - lists the package sorts or shuffles: a work list processed in a
+//     chosen order, bounded by the work, not a stream in arrival order;
+//   - lists trimmed right after: the appending function then calls one
+//     that removes the head while the length exceeds a limit;
+//   - single-threaded look-ahead buffers and cursors, rotations
+//     (copy(q, q[1:]) without a truncation), cuts at a computed index
+//     (q = q[i:] after a search), and appends putting back what the
+//     consumer moved aside (q = append(q, dead...)).
 //
 // WRONG:
 //
@@ -172,9 +202,9 @@
 // RIGHT (the fixes declare the bound as a constant sized by
 // -max-queue):
 //
-//	const maxPending = 1024
+//	const maxDispatcherPending = 1024
 //
-//	if len(d.pending) < maxPending {
+//	if len(d.pending) < maxDispatcherPending {
 //		d.pending = append(d.pending, e)
 //	}
 //
@@ -209,6 +239,12 @@
 //     n = min(n, max), or n &= mask. A comparison that merely picks a
 //     buffer (if n > cap(buf) { buf = make([]byte, n) }) bounds nothing.
 //     Lengths of 16 bits or less are not reported.
+//
+// A read without a limit in one branch of an if whose other branch
+// reads with a limit the condition tests is a configured choice, not
+// reported: if limit > 0 { io.CopyN(buf, r, limit) } else { io.Copy(buf,
+// r) }, and if max <= 0 { return io.ReadAll(r) } followed by a limited
+// read.
 //
 // WRONG:
 //

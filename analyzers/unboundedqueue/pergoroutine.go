@@ -596,13 +596,12 @@ func (c *checker) reportPerMessage(sp spawn, m message) {
 	switch {
 	case sp.group != nil:
 		g := types.ExprString(ast.Unparen(sp.call.Fun).(*ast.SelectorExpr).X)
-		msg = fmt.Sprintf("goroutine per message: %s.Go starts a goroutine for %s and %s has no SetLimit, "+
-			"so nothing bounds the work in flight: goroutines and memory grow with the producer's rate; "+
-			"call %s.SetLimit before the loop", g, src, g, g)
+		msg = fmt.Sprintf("%s.Go starts a goroutine for %s and %s has no SetLimit: "+
+			"goroutines and their memory grow with the producer's rate; call %s.SetLimit before the loop", g, src, g, g)
 		end = sp.call.Fun.End()
 	default:
-		msg = fmt.Sprintf("goroutine per message: a goroutine is started for %s with nothing limiting how many run at once, "+
-			"so nothing bounds the work in flight (a channel's buffer no longer holds): goroutines and memory grow with the producer's rate; "+
+		msg = fmt.Sprintf("a goroutine is started for %s and nothing limits how many run at once: "+
+			"goroutines and their memory grow with the producer's rate; "+
 			"acquire a semaphore before starting it, or hand the messages to a fixed set of workers", src)
 	}
 	d := analysis.Diagnostic{

@@ -6,7 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"math"
-	"strings"
+	"strconv"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
@@ -23,7 +23,7 @@ func (c *checker) readAll(cur inspector.Cursor, call *ast.CallExpr, fn *types.Fu
 	c.later(func() {
 		arg := call.Args[0]
 		src := c.untrustedReader(cur, arg)
-		if src == "" || src == srcRequest && c.bodyLimited(cur, arg, call.Pos()) {
+		if src == "" || src == srcRequest && c.bodyLimited(cur, arg, call.Pos()) || c.configuredUnlimited(cur) {
 			return
 		}
 		name := fn.Pkg().Name() + ".ReadAll"
@@ -31,15 +31,15 @@ func (c *checker) readAll(cur inspector.Cursor, call *ast.CallExpr, fn *types.Fu
 		var advice string
 		switch src {
 		case srcRequest:
-			advice = fmt.Sprintf("wrap it with http.MaxBytesReader, or read with bounded.ReadAll(%s, max)", argText)
+			advice = fmt.Sprintf("wrap %s in http.MaxBytesReader, or read with bounded.ReadAll(%s, max)", argText, argText)
 		default:
 			advice = fmt.Sprintf("read with bounded.ReadAll(%s, max), or use a framed protocol with a maximum message size", argText)
 		}
 		d := analysis.Diagnostic{
 			Pos: call.Pos(),
 			End: call.End(),
-			Message: fmt.Sprintf("unbounded read: %s(%s) reads %s into memory with no size limit, so the peer decides how much is allocated; %s",
-				name, argText, src, advice),
+			Message: fmt.Sprintf("%s reads everything from %s into memory with no size limit: the peer decides how much is allocated; %s",
+				name, src, advice),
 		}
 		d.SuggestedFixes = c.readAllFixes(cur, call, fn, src)
 		c.r.Report(ruleUnboundedRead, d)
@@ -83,6 +83,94 @@ func (c *checker) bodyLimited(cur inspector.Cursor, body ast.Expr, before token.
 		return true
 	})
 	return limited
+}
+
+// configuredUnlimited reports whether the read at cur is a branch of an
+// if whose other branch reads with a limit that the condition tests:
+// if limit > 0 { io.CopyN(buf, r, limit) } else { io.Copy(buf, r) }, or
+// if max <= 0 { return io.ReadAll(r) } followed by a limited read.
+// Reading without a limit is then a configured choice.
+func (c *checker) configuredUnlimited(cur inspector.Cursor) bool {
+	for child, k := cur, cur.Parent(); k.Valid(); child, k = k, k.Parent() {
+		switch n := k.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			var other ast.Stmt
+			switch child.ParentEdgeKind() {
+			case edge.IfStmt_Body:
+				other = n.Else
+				if other == nil && exits(n.Body) {
+					other = &ast.BlockStmt{List: followingStmts(k)}
+				}
+			case edge.IfStmt_Else:
+				other = n.Body
+			}
+			if other != nil && c.limitedBy(other, n.Cond) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// followingStmts returns the statements after cur in its statement
+// list.
+func followingStmts(cur inspector.Cursor) []ast.Stmt {
+	var list []ast.Stmt
+	k := cur.ParentEdgeKind()
+	for s, ok := cur.NextSibling(); ok && s.ParentEdgeKind() == k; s, ok = s.NextSibling() {
+		if st, ok := s.Node().(ast.Stmt); ok {
+			list = append(list, st)
+		}
+	}
+	return list
+}
+
+// limitedBy reports whether branch calls io.CopyN or a limiting reader
+// (io.LimitReader, http.MaxBytesReader, the bounded package) whose
+// limit, its last argument, uses a variable or field that cond uses.
+func (c *checker) limitedBy(branch ast.Stmt, cond ast.Expr) bool {
+	vars := make(map[types.Object]bool)
+	c.limitVars(cond, func(obj types.Object) {
+		if !c.isReader(obj.Type()) {
+			vars[obj] = true
+		}
+	})
+	found := false
+	ast.Inspect(branch, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found || len(call.Args) < 2 {
+			return !found
+		}
+		if fn := calls.Callee(c.info, call); !calls.IsFunc(fn, "io", "CopyN") && !isLimited(fn) {
+			return true
+		}
+		c.limitVars(call.Args[len(call.Args)-1], func(obj types.Object) {
+			found = found || vars[obj]
+		})
+		return !found
+	})
+	return found
+}
+
+// limitVars calls f with the variables and fields that e uses: for
+// h.limit, the field limit but not h.
+func (c *checker) limitVars(e ast.Expr, f func(types.Object)) {
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if obj := objOf(c.info, n); obj != nil {
+				f(obj)
+				return false
+			}
+		case *ast.Ident:
+			if obj := objOf(c.info, n); obj != nil {
+				f(obj)
+			}
+		}
+		return true
+	})
 }
 
 // readAllFixes reads with bounded.ReadAll and, for a request body with
@@ -133,19 +221,19 @@ func (c *checker) maxBytesFix(cur inspector.Cursor, arg ast.Expr, argText string
 func (c *checker) copyToMemory(cur inspector.Cursor, call *ast.CallExpr, src ast.Expr) {
 	c.later(func() {
 		kind := c.untrustedReader(cur, src)
-		if kind == "" || kind == srcRequest && c.bodyLimited(cur, src, call.Pos()) {
+		if kind == "" || kind == srcRequest && c.bodyLimited(cur, src, call.Pos()) || c.configuredUnlimited(cur) {
 			return
 		}
 		srcText := types.ExprString(src)
-		advice := "wrap it in bounded.NewLimitedReader or io.LimitReader and check the size"
+		wrappers := "bounded.NewLimitedReader (or io.LimitReader, and check the size)"
 		if kind == srcRequest {
-			advice = "wrap it with http.MaxBytesReader or bounded.NewLimitedReader"
+			wrappers = "http.MaxBytesReader or bounded.NewLimitedReader"
 		}
 		d := analysis.Diagnostic{
 			Pos: call.Pos(),
 			End: call.End(),
-			Message: fmt.Sprintf("unbounded read: %s copies %s (%s) into memory with no size limit, so the peer decides how much is allocated; %s",
-				types.ExprString(call), srcText, kind, advice),
+			Message: fmt.Sprintf("%s copies everything from %s into memory with no size limit: the peer decides how much is allocated; wrap %s in %s",
+				types.ExprString(call.Fun), kind, srcText, wrappers),
 		}
 		if text, ok := c.text(src); ok {
 			bname, imports := fixedit.Import(c.pass, c.file, call.Pos(), fixedit.BoundedPath)
@@ -210,8 +298,8 @@ func (c *checker) readLine(cur inspector.Cursor, call *ast.CallExpr, fn *types.F
 		d := analysis.Diagnostic{
 			Pos: call.Pos(),
 			End: call.End(),
-			Message: fmt.Sprintf("unbounded read: %s.%s buffers a line of any length from %s: a peer that never sends the delimiter makes it grow without limit; "+
-				"read lines with bounded.NewLineReader(r, max) or a bufio.Scanner, whose buffer is bounded", recv, fn.Name(), src),
+			Message: fmt.Sprintf("%s.%s buffers a line of any length from %s: a peer that never sends the delimiter grows it without limit; "+
+				"read lines with bounded.NewLineReader(r, max) or a bufio.Scanner, whose buffers are bounded", recv, fn.Name(), src),
 		}
 		if f, ok := c.lineReaderFix(cur, sel.X); ok {
 			d.SuggestedFixes = []analysis.SuggestedFix{f}
@@ -345,15 +433,15 @@ func (c *checker) hugeBuffer(cur inspector.Cursor, call *ast.CallExpr) {
 		if n < c.opts.MaxBuffer {
 			return
 		}
-		what := fmt.Sprintf("a buffer of %d elements", n)
-		if sel, ok := ast.Unparen(capExpr).(*ast.SelectorExpr); ok && strings.HasPrefix(sel.Sel.Name, "Max") {
-			what = fmt.Sprintf("a buffer of %s elements", types.ExprString(sel))
+		capText := types.ExprString(capExpr)
+		what := ""
+		if capText != strconv.FormatInt(n, 10) {
+			what = fmt.Sprintf(", a buffer of %d values,", n)
 		}
 		c.r.Reportf(ruleHugeBuffer, capExpr,
-			"huge buffer: make(%s, %s) is %s, at or above -unboundedqueue.max-buffer=%d: effectively unbounded, "+
-				"memory grows with the producer's rate until it fills and it never pushes back in practice; "+
-				"size it to how far consumers may fall behind and make producers block, drop or fail when it is full",
-			elem, types.ExprString(capExpr), what, c.opts.MaxBuffer)
+			"make(%s, %s)%s is at or above the -unboundedqueue.max-buffer capacity (%d): a buffer this large fills at the producer's rate "+
+				"and in practice never pushes back; size it to how far consumers may fall behind, and make producers block, drop or fail when it is full",
+			elem, capText, what, c.opts.MaxBuffer)
 		return
 	}
 	if !c.mayDecode {
@@ -365,8 +453,8 @@ func (c *checker) hugeBuffer(cur inspector.Cursor, call *ast.CallExpr) {
 			return
 		}
 		c.r.Reportf(ruleHugeBuffer, capExpr,
-			"huge buffer: the capacity of make(%s, %s) comes from %s and no upper bound is checked before it, "+
-				"so a peer chooses how much memory the buffer may hold; cap it with min(%s, max) or reject larger values",
+			"make(%s, %s) is sized by %s, with no upper bound checked before it: the peer decides how much memory the buffer may hold; "+
+				"cap it with min(%s, max) or reject larger values",
 			elem, types.ExprString(capExpr), tn.from, types.ExprString(capExpr))
 	})
 }
@@ -374,16 +462,15 @@ func (c *checker) hugeBuffer(cur inspector.Cursor, call *ast.CallExpr) {
 // reportAlloc reports a make whose size comes from untrusted input, with
 // a fix that rejects sizes above bounded.DefaultMaxFrameSize first.
 func (c *checker) reportAlloc(cur inspector.Cursor, call *ast.CallExpr, size ast.Expr, tn taint) {
-	what := "a length read from the connection"
+	advice := "reject lengths above a maximum first, or read frames with bounded.FrameReader"
 	if !tn.wire {
-		what = "a request parameter"
+		advice = "reject values above a maximum first"
 	}
 	d := analysis.Diagnostic{
 		Pos: call.Pos(),
 		End: call.End(),
-		Message: fmt.Sprintf("unbounded read: %s allocates %s elements, %s (%s), with no upper bound checked before it, "+
-			"so a peer decides how much memory each message takes; reject sizes above a maximum first, or read frames with bounded.FrameReader",
-			types.ExprString(call), types.ExprString(size), what, tn.from),
+		Message: fmt.Sprintf("%s is sized by %s, with no upper bound checked before it: the peer decides how much memory it takes; %s",
+			types.ExprString(call), tn.from, advice),
 	}
 	if tn.wire {
 		if f, ok := c.frameLimitFix(cur, call, size, tn); ok {

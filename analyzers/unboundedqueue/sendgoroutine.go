@@ -46,10 +46,9 @@ func (c *checker) sendInGoroutine(cur inspector.Cursor, g *ast.GoStmt, lit *ast.
 	d := analysis.Diagnostic{
 		Pos: g.Pos(),
 		End: lit.Type.End(),
-		Message: fmt.Sprintf("send in a fresh goroutine: the goroutine only sends on %s, a long-lived channel (%s); "+
-			"while the receiver is behind, every call leaves a goroutine parked on the send holding its value, "+
-			"so memory grows with the callers' rate instead of pushing back; send in place with a select that gives up "+
-			"(ctx.Done or default), or use a bounded.Queue and handle TrySend's error", chText, kind),
+		Message: fmt.Sprintf("this goroutine only sends on %s, a long-lived channel (%s): while the receiver is behind, "+
+			"each call parks one more goroutine on the send with its value, so memory grows with the callers' rate instead of pushing back; "+
+			"send in place with a select that gives up (ctx.Done or default), or use a bounded.Queue and handle TrySend's error", chText, kind),
 	}
 	d.SuggestedFixes = c.sendFixes(cur, g, send, params)
 	c.r.Report(ruleSendInGoroutine, d)

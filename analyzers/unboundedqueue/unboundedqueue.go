@@ -169,10 +169,17 @@ type checker struct {
 	// run after it (deferred).
 	readers  map[types.Object][]ast.Expr // values assigned to reader variables, fields and parameters
 	setLimit map[types.Object]bool       // errgroup.Group objects with a SetLimit call
-	queues   map[types.Object]*sliceQueue
-	queueIDs []types.Object // queues in order of discovery
+	queues   map[queueKey]*sliceQueue
+	queueIDs []queueKey        // queues in order of discovery
+	sorted   map[queueKey]bool // queues the package sorts or shuffles
+	// cuts maps slice fields and package variables to the functions
+	// assigning them something other than an append to them.
+	cuts map[types.Object]map[ast.Node]bool
+	// callers maps the functions of the package to the innermost
+	// functions calling them (test files left out), built lazily.
+	callers map[*types.Func][]ast.Node
 	// boundNames are the constants slice-queue fixes declare, by queue.
-	boundNames map[types.Object]string
+	boundNames map[queueKey]string
 	deferred   []func()
 
 	typeCache map[types.Type]uint8
@@ -211,7 +218,9 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		funcs:     make(map[ast.Node]*funcIndex),
 		readers:   make(map[types.Object][]ast.Expr),
 		setLimit:  make(map[types.Object]bool),
-		queues:    make(map[types.Object]*sliceQueue),
+		queues:    make(map[queueKey]*sliceQueue),
+		sorted:    make(map[queueKey]bool),
+		cuts:      make(map[types.Object]map[ast.Node]bool),
 		typeCache: make(map[types.Type]uint8),
 		mayDecode: calls.Imports(pass.Pkg, "encoding/binary") ||
 			calls.Imports(pass.Pkg, "strconv") && calls.Imports(pass.Pkg, "net/http"),

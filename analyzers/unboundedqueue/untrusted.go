@@ -502,7 +502,7 @@ func (c *checker) decoded(cur inspector.Cursor, fi *funcIndex, call *ast.CallExp
 		switch fn.Name() {
 		case "Atoi", "ParseInt", "ParseUint":
 			if idx == 0 && c.requestString(cur, fi, call.Args[0]) {
-				t := taint{from: "a request parameter", typ: resType()}
+				t := taint{from: "an integer parsed from a request parameter", typ: resType()}
 				if fn.Name() != "Atoi" && len(call.Args) == 3 {
 					if tv := c.info.Types[call.Args[2]]; tv.Value != nil {
 						if bits, ok := constant.Int64Val(tv.Value); ok && bits > 0 && bits <= 16 {

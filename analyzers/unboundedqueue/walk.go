@@ -27,6 +27,9 @@ func (c *checker) call(cur inspector.Cursor, call *ast.CallExpr) {
 	if fn == nil || fn.Pkg() == nil {
 		return
 	}
+	if len(call.Args) > 0 && !c.inTestFile() {
+		c.sortCall(cur, call, fn)
+	}
 	switch fn.Pkg().Path() {
 	case "io", "io/ioutil":
 		switch {

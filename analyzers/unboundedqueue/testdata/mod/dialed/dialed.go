@@ -25,5 +25,5 @@ func (d *dialer) readProto() (string, error) {
 }
 
 func (d *dialer) slurp() ([]byte, error) {
-	return io.ReadAll(d.conn) // want `io.ReadAll\(d.conn\) reads a network connection`
+	return io.ReadAll(d.conn) // want `io.ReadAll reads everything from a network connection`
 }

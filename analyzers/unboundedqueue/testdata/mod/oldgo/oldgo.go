@@ -8,6 +8,6 @@ func handle(m Msg) {}
 
 func work(ch <-chan Msg) {
 	for m := range ch {
-		go handle(m) // want `goroutine per message`
+		go handle(m) // want `a goroutine is started for`
 	}
 }

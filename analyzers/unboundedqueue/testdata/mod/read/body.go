@@ -12,7 +12,7 @@ type Payload struct{ Name string }
 // Positive cases.
 
 func handle(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body) // want `unbounded read: io.ReadAll\(r.Body\) reads the request body into memory with no size limit`
+	body, err := io.ReadAll(r.Body) // want `io.ReadAll reads everything from the request body into memory with no size limit: the peer decides how much is allocated; wrap r.Body in http.MaxBytesReader, or read with bounded.ReadAll\(r.Body, max\)`
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -22,7 +22,7 @@ func handle(w http.ResponseWriter, r *http.Request) {
 }
 
 func decode(req *http.Request, v any) error {
-	data, err := io.ReadAll(req.Body) // want `io.ReadAll\(req.Body\) reads the request body`
+	data, err := io.ReadAll(req.Body) // want `io.ReadAll reads everything from the request body.*wrap req.Body in http.MaxBytesReader`
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func decode(req *http.Request, v any) error {
 }
 
 func readBody(rd io.Reader) ([]byte, error) {
-	return io.ReadAll(rd) // want `io.ReadAll\(rd\) reads the request body`
+	return io.ReadAll(rd) // want `io.ReadAll reads everything from the request body`
 }
 
 func viaHelper(w http.ResponseWriter, r *http.Request) {

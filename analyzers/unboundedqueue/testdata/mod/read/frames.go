@@ -18,7 +18,7 @@ func readFrame(conn net.Conn) ([]byte, error) {
 		return nil, err
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
-	buf := make([]byte, n) // want `unbounded read: make\(\[\]byte, n\) allocates n elements, a length read from the connection`
+	buf := make([]byte, n) // want `make\(\[\]byte, n\) is sized by a length decoded from bytes read from a network connection, with no upper bound checked before it: the peer decides how much memory it takes; reject lengths above a maximum first, or read frames with bounded.FrameReader`
 	_, err := io.ReadFull(conn, buf)
 	return buf, err
 }
@@ -35,7 +35,7 @@ func (p *peer) identify() (string, int, error) {
 	if err := binary.Read(p.br, binary.BigEndian, &size); err != nil {
 		return "", 0, fmt.Errorf("reading size: %w", err)
 	}
-	body := make([]byte, size) // want `allocates size elements`
+	body := make([]byte, size) // want `^make\(\[\]byte, size\) is sized by a length read from a network connection, with no upper bound checked before it: the peer decides how much memory it takes; reject lengths above a maximum first, or read frames with bounded.FrameReader \(unboundedqueue/unbounded-read\)$`
 	if _, err := io.ReadFull(p.br, body); err != nil {
 		return "", 0, err
 	}
@@ -60,14 +60,14 @@ func readHeader(conn net.Conn) (*header, []byte, error) {
 	if err := binary.Read(conn, binary.LittleEndian, &h); err != nil {
 		return nil, nil, err
 	}
-	return &h, make([]byte, h.Len), nil // want `allocates h.Len elements`
+	return &h, make([]byte, h.Len), nil // want `make\(\[\]byte, h.Len\) is sized by`
 }
 
 func noErrorResult(conn net.Conn) []byte {
 	var hdr [8]byte
 	conn.Read(hdr[:])
 	n := binary.LittleEndian.Uint64(hdr[:])
-	return make([]byte, n) // want `unbounded read`
+	return make([]byte, n) // want `reads everything from|copies everything from|buffers a line of any length|is sized by`
 }
 
 func readMsg(r io.Reader) ([]byte, error) {
@@ -76,7 +76,7 @@ func readMsg(r io.Reader) ([]byte, error) {
 		return nil, err
 	}
 	size := int(binary.BigEndian.Uint32(hdr[:]))
-	msg := make([]byte, size) // want `unbounded read`
+	msg := make([]byte, size) // want `reads everything from|copies everything from|buffers a line of any length|is sized by`
 	_, err := io.ReadFull(r, msg)
 	return msg, err
 }
@@ -163,7 +163,7 @@ func (d *decoder) reuse(conn net.Conn) ([]byte, error) {
 	if size < uint64(len(d.buf)) {
 		buf = d.buf[:size]
 	} else {
-		buf = make([]byte, int(size)) // want `unbounded read: make\(\[\]byte, int\(size\)\) allocates int\(size\) elements`
+		buf = make([]byte, int(size)) // want `make\(\[\]byte, int\(size\)\) is sized by`
 	}
 	_, err := io.ReadFull(conn, buf)
 	return buf, err
@@ -176,7 +176,7 @@ func grow(conn net.Conn, buf []byte) ([]byte, error) {
 	}
 	n := int(binary.BigEndian.Uint32(hdr[:]))
 	if n > cap(buf) {
-		buf = make([]byte, n) // want `unbounded read`
+		buf = make([]byte, n) // want `reads everything from|copies everything from|buffers a line of any length|is sized by`
 	}
 	return buf[:n], nil
 }

@@ -5,5 +5,5 @@ import "io/ioutil"
 import "net"
 
 func slurpTCP(c *net.TCPConn) ([]byte, error) {
-	return ioutil.ReadAll(c) // want `unbounded read: ioutil.ReadAll\(c\) reads a network connection`
+	return ioutil.ReadAll(c) // want `ioutil.ReadAll reads everything from a network connection`
 }

@@ -11,7 +11,7 @@ import (
 func serveLines(conn net.Conn) error {
 	br := bufio.NewReader(conn)
 	for {
-		line, err := br.ReadString('\n') // want `unbounded read: br.ReadString buffers a line of any length from a network connection`
+		line, err := br.ReadString('\n') // want `br.ReadString buffers a line of any length from a network connection: a peer that never sends the delimiter grows it without limit; read lines with bounded.NewLineReader\(r, max\) or a bufio.Scanner, whose buffers are bounded`
 		if err != nil {
 			return err
 		}
@@ -41,7 +41,7 @@ func (c *client) readCommand() ([]byte, error) {
 
 func passed(conn net.Conn) {
 	br := bufio.NewReader(conn)
-	line, _ := br.ReadString('\n') // want `unbounded read`
+	line, _ := br.ReadString('\n') // want `reads everything from|copies everything from|buffers a line of any length|is sized by`
 	consume(br, line)
 }
 
@@ -49,12 +49,12 @@ func consume(br *bufio.Reader, line string) {}
 
 func declared(conn net.Conn) {
 	var br *bufio.Reader = bufio.NewReader(conn)
-	_, _ = br.ReadString('\n') // want `unbounded read`
+	_, _ = br.ReadString('\n') // want `reads everything from|copies everything from|buffers a line of any length|is sized by`
 }
 
 func writeTo(conn net.Conn) {
 	br := bufio.NewReader(conn)
-	_, _ = br.ReadString('\n') // want `unbounded read`
+	_, _ = br.ReadString('\n') // want `reads everything from|copies everything from|buffers a line of any length|is sized by`
 	_, _ = br.WriteTo(conn)
 }
 

@@ -11,7 +11,7 @@ func fetch(url string) ([]byte, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return io.ReadAll(resp.Body) // want `io.ReadAll\(resp.Body\) reads the response body into memory`
+	return io.ReadAll(resp.Body) // want `io.ReadAll reads everything from the response body into memory`
 }
 
 func discard(resp *http.Response) {

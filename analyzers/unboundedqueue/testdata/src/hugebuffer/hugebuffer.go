@@ -16,13 +16,13 @@ const queueSize = 1 << 20
 
 // Positive cases (the test sets -max-buffer=10000).
 
-var jobs = make(chan Job, 1000000) // want `huge buffer: make\(chan Job, 1000000\) is a buffer of 1000000 elements, at or above -unboundedqueue.max-buffer=10000`
+var jobs = make(chan Job, 1000000) // want `make\(chan Job, 1000000\) is at or above the -unboundedqueue.max-buffer capacity \(10000\): a buffer this large fills at the producer's rate and in practice never pushes back; size it to how far consumers may fall behind, and make producers block, drop or fail when it is full`
 
 func huge() {
-	a := make(chan Job, math.MaxInt32) // want `is a buffer of math.MaxInt32 elements`
-	b := make(chan int, queueSize)     // want `is a buffer of 1048576 elements`
-	c := make(chan []byte, 10000)      // want `huge buffer`
-	d := make(chan struct{}, 1e6)      // want `huge buffer`
+	a := make(chan Job, math.MaxInt32) // want `make\(chan Job, math.MaxInt32\), a buffer of 2147483647 values, is at or above`
+	b := make(chan int, queueSize)     // want `make\(chan int, queueSize\), a buffer of 1048576 values, is at or above`
+	c := make(chan []byte, 10000)      // want `is at or above the -unboundedqueue.max-buffer capacity`
+	d := make(chan struct{}, 1e6)      // want `is at or above the -unboundedqueue.max-buffer capacity`
 	_, _, _, _ = a, b, c, d
 }
 
@@ -31,7 +31,7 @@ func fromRequest(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	results := make(chan Job, n) // want `the capacity of make\(chan Job, n\) comes from a request parameter and no upper bound is checked`
+	results := make(chan Job, n) // want `make\(chan Job, n\) is sized by an integer parsed from a request parameter, with no upper bound checked before it: the peer decides how much memory the buffer may hold; cap it with min\(n, max\) or reject larger values`
 	_ = results
 }
 
@@ -41,7 +41,7 @@ func fromWire(conn net.Conn) error {
 		return err
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
-	ch := make(chan []byte, n) // want `comes from a length decoded from bytes read from a network connection`
+	ch := make(chan []byte, n) // want `is sized by a length decoded from bytes read from a network connection`
 	_ = ch
 	return nil
 }

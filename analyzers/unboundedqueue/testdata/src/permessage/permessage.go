@@ -42,7 +42,7 @@ func register(m Msg) chan Msg { return nil }
 
 func rangeGo(ch <-chan Msg) {
 	for m := range ch {
-		go handle(m) // want `goroutine per message: a goroutine is started for every value received from ch with nothing limiting how many run at once`
+		go handle(m) // want `a goroutine is started for every value received from ch and nothing limits how many run at once: goroutines and their memory grow with the producer's rate; acquire a semaphore before starting it, or hand the messages to a fixed set of workers`
 	}
 }
 
@@ -50,7 +50,7 @@ func selectLit(ctx context.Context, ch <-chan Msg) {
 	for {
 		select {
 		case m := <-ch:
-			go func() { // want `goroutine per message: .* received from ch`
+			go func() { // want `a goroutine is started for every value received from ch`
 				if err := process(m); err != nil {
 					use(err)
 				}
@@ -67,13 +67,13 @@ func recvStmt(ch chan Msg) {
 		if !ok {
 			return
 		}
-		go handle(m) // want `goroutine per message`
+		go handle(m) // want `a goroutine is started for`
 	}
 }
 
 func withParam(ch <-chan Msg) {
 	for m := range ch {
-		go func(m Msg) { // want `goroutine per message`
+		go func(m Msg) { // want `a goroutine is started for`
 			handle(m)
 		}(m)
 	}
@@ -96,7 +96,7 @@ func changingArg(ch <-chan Msg) {
 	n := 0
 	for m := range ch {
 		n++
-		go handleN(m, n) // want `goroutine per message`
+		go handleN(m, n) // want `a goroutine is started for`
 	}
 }
 
@@ -121,7 +121,7 @@ func groupCtx(ctx context.Context, ch <-chan Msg) error {
 func waitGroupGo(ch <-chan Msg) {
 	var wg sync.WaitGroup
 	for m := range ch {
-		wg.Go(func() { // want `goroutine per message`
+		wg.Go(func() { // want `a goroutine is started for`
 			handle(m)
 		})
 	}
@@ -131,14 +131,14 @@ func waitGroupGo(ch <-chan Msg) {
 func nested(ch <-chan Msg) {
 	for m := range ch {
 		for _, it := range m.Items {
-			go item(it) // want `goroutine per message`
+			go item(it) // want `a goroutine is started for`
 		}
 	}
 }
 
 func oneLine(ch <-chan Msg) {
 	for m := range ch {
-		go func() { handle(m) }() // want `goroutine per message`
+		go func() { handle(m) }() // want `a goroutine is started for`
 	}
 }
 
@@ -156,7 +156,7 @@ outer:
 			if !ok {
 				break outer
 			}
-			go handle(m) // want `goroutine per message`
+			go handle(m) // want `a goroutine is started for`
 		case <-ctx.Done():
 			break outer
 		}
@@ -167,20 +167,20 @@ func nameTaken(ch <-chan Msg) {
 	sem := "taken"
 	use(sem)
 	for m := range ch {
-		go handle(m) // want `goroutine per message`
+		go handle(m) // want `a goroutine is started for`
 	}
 }
 
 func variadic(ch <-chan Msg, more []Msg) {
 	for m := range ch {
-		go handleAll(append(more, m)...) // want `goroutine per message`
+		go handleAll(append(more, m)...) // want `a goroutine is started for`
 	}
 }
 
 func ifInit(ch <-chan Msg) {
 	for {
 		if m, ok := <-ch; ok {
-			go handle(m) // want `goroutine per message`
+			go handle(m) // want `a goroutine is started for`
 		}
 	}
 }
@@ -193,7 +193,7 @@ func recvIntoVar(ctx context.Context, ch <-chan Msg) {
 		case <-ctx.Done():
 			return
 		}
-		go handle(m) // want `goroutine per message`
+		go handle(m) // want `a goroutine is started for`
 	}
 }
 
@@ -448,7 +448,7 @@ func caseBody(ch <-chan Msg, kind int) {
 	for m := range ch {
 		switch kind {
 		case 1:
-			go handle(m) // want `goroutine per message`
+			go handle(m) // want `a goroutine is started for`
 		}
 	}
 }
@@ -474,7 +474,7 @@ func subLoop(s subscription) {
 		if err != nil {
 			return
 		}
-		go handle(m) // want `goroutine per message: a goroutine is started for every message returned by s.Next\(\)`
+		go handle(m) // want `a goroutine is started for every message returned by s.Next\(\)`
 	}
 }
 
@@ -589,6 +589,6 @@ type request struct {
 // goroutine uses the message.
 func connRequests(reqs <-chan request) {
 	for r := range reqs {
-		go serve(r.conn) // want `goroutine per message`
+		go serve(r.conn) // want `a goroutine is started for`
 	}
 }

@@ -23,11 +23,11 @@ var global = make(chan Event, 16)
 
 func (s *Server) notify(ev Event) {
 	// Do not block the handler.
-	go func() { s.events <- ev }() // want `send in a fresh goroutine: the goroutine only sends on s.events, a long-lived channel \(a field\)`
+	go func() { s.events <- ev }() // want `this goroutine only sends on s.events, a long-lived channel \(a field\): while the receiver is behind, each call parks one more goroutine on the send with its value, so memory grows with the callers' rate instead of pushing back; send in place with a select that gives up \(ctx.Done or default\), or use a bounded.Queue and handle TrySend's error`
 }
 
 func (s *Server) notifyCtx(ctx context.Context, ev Event) error {
-	go func() { // want `send in a fresh goroutine: .* \(a field\)`
+	go func() { // want `this goroutine only sends on .*, a long-lived channel \(a field\)`
 		s.events <- ev
 	}()
 	return nil
@@ -53,21 +53,21 @@ func (s *Server) withParamChan(ev Event) {
 func (s *Server) inClosure(ctx context.Context) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ev := Event{Name: r.URL.Path}
-		go func() { s.events <- ev }() // want `send in a fresh goroutine`
+		go func() { s.events <- ev }() // want `this goroutine only sends on`
 	}
 }
 
 func (s *Server) underLock(ctx context.Context, ev Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	go func() { s.events <- ev }() // want `send in a fresh goroutine`
+	go func() { s.events <- ev }() // want `this goroutine only sends on`
 }
 
 func (s *Server) receiverCtx(ev Event) error {
 	if s.ctx == nil {
 		return errors.New("no ctx")
 	}
-	go func() { s.events <- ev }() // want `send in a fresh goroutine`
+	go func() { s.events <- ev }() // want `this goroutine only sends on`
 	return nil
 }
 

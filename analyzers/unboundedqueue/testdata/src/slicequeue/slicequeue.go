@@ -14,14 +14,14 @@ type Dispatcher struct {
 
 func (d *Dispatcher) Push(e Event) {
 	d.mu.Lock()
-	d.pending = append(d.pending, e) // want `slice queue: d.pending grows by append here and is consumed from the front in Pop, but nothing checks its length before appending`
+	d.pending = append(d.pending, e) // want `append to d.pending, a queue that Pop consumes from the front, with no length check: when the consumer falls behind, the queue grows with the producer's rate; check len\(d.pending\) against a maximum first, or use a bounded.Queue\[Event\] with a capacity and a policy`
 	d.mu.Unlock()
 }
 
 func (d *Dispatcher) PushMany(es []Event) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.pending = append(d.pending, es...) // want `slice queue: d.pending grows by append`
+	d.pending = append(d.pending, es...) // want `append to d.pending, a queue that Pop consumes`
 }
 
 func (d *Dispatcher) Pop() (Event, bool) {
@@ -42,7 +42,7 @@ var (
 
 func logLine(s string) {
 	logMu.Lock()
-	backlog = append(backlog, s) // want `slice queue: backlog grows by append here and is consumed from the front in flush`
+	backlog = append(backlog, s) // want `append to backlog, a queue that flush consumes from the front`
 	logMu.Unlock()
 }
 
@@ -62,7 +62,7 @@ type ring struct {
 }
 
 func (r *ring) add(i int) {
-	r.items = append(r.items, i) // want `consumed from the front in take`
+	r.items = append(r.items, i) // want `a queue that take consumes from the front`
 }
 
 func (r *ring) take() int {
@@ -117,7 +117,10 @@ func (s *sized) get() []byte {
 }
 
 // A work list: the same function appends and consumes.
-type walker struct{ todo []int }
+type walker struct {
+	mu   sync.Mutex
+	todo []int
+}
 
 func (w *walker) walk(start int, next func(int) []int) {
 	w.todo = append(w.todo, start)
@@ -129,7 +132,10 @@ func (w *walker) walk(start int, next func(int) []int) {
 }
 
 // A stack: consumed from the back.
-type stack struct{ s []int }
+type stack struct {
+	mu sync.Mutex
+	s  []int
+}
 
 func (s *stack) push(i int) { s.s = append(s.s, i) }
 func (s *stack) pop() int {
@@ -139,7 +145,10 @@ func (s *stack) pop() int {
 }
 
 // Appended but never consumed from the front.
-type log struct{ lines []string }
+type log struct {
+	mu    sync.Mutex
+	lines []string
+}
 
 func (l *log) add(s string)    { l.lines = append(l.lines, s) }
 func (l *log) reset()          { l.lines = l.lines[:0] }
@@ -163,7 +172,10 @@ func (s *suppressedQ) take() int {
 }
 
 // A cut after a search (compaction), not a consumer.
-type segments struct{ files []string }
+type segments struct {
+	mu    sync.Mutex
+	files []string
+}
 
 func (s *segments) add(f string) { s.files = append(s.files, f) }
 
@@ -175,8 +187,12 @@ func (s *segments) releaseTo(name string) {
 	s.files = s.files[i:]
 }
 
-// Rotation: copy without truncation moves the head to the back.
-type rotor struct{ urls []string }
+// Rotation: copy without truncation moves the head to the back (nats
+// leafnode URLs).
+type rotor struct {
+	mu   sync.Mutex
+	urls []string
+}
 
 func (r *rotor) add(u string) { r.urls = append(r.urls, u) }
 
@@ -187,8 +203,11 @@ func (r *rotor) next() string {
 	return first
 }
 
-// Consumed only by a test: not a queue of the program.
-type config struct{ users []string }
+// Consumed only by a test: not a queue of the program (nats opts.Users).
+type config struct {
+	mu    sync.Mutex
+	users []string
+}
 
 func (c *config) addUser(u string) { c.users = append(c.users, u) }
 
@@ -201,7 +220,7 @@ type Unbounded[T any] struct {
 func (b *Unbounded[T]) Put(t T) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.backlog = append(b.backlog, t) // want `slice queue: b.backlog grows by append here and is consumed from the front in Load`
+	b.backlog = append(b.backlog, t) // want `append to b.backlog, a queue that Load consumes from the front, with no length check.*bounded.Queue\[T\]`
 }
 
 func (b *Unbounded[T]) Load() (T, bool) {
@@ -230,7 +249,7 @@ func (b *recvBuffer) put(v int) {
 	if b.err != nil {
 		return
 	}
-	b.backlog = append(b.backlog, v) // want `slice queue: b.backlog grows`
+	b.backlog = append(b.backlog, v) // want `append to b.backlog, a queue that load consumes`
 }
 
 func (b *recvBuffer) load() int {
