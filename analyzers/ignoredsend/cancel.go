@@ -1,7 +1,6 @@
 package ignoredsend
 
 import (
-	"bytes"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -52,7 +51,18 @@ func (c *checker) sendStmt(cur inspector.Cursor, send *ast.SendStmt) {
 	if stop == nil && !hasCtx {
 		return
 	}
-	if l := c.local(cur, send.Chan); l != nil && (c.sendsAssured(l) || c.lenGuarded(cur, l)) {
+	if l := c.local(cur, send.Chan); l != nil {
+		if c.fanoutModels(l) {
+			return // fanout's finding, if any: it knows the receiver's paths
+		}
+		if c.sendsAssured(l) || c.lenGuarded(cur, l) {
+			return
+		}
+	}
+	if c.paramAssured(cur, send.Chan) {
+		return // every caller passes a channel drained until close, or with room
+	}
+	if c.oneShotField(cur, send) || c.rendezvousReply(cur, send) {
 		return
 	}
 	if c.drainedBefore(cur, send.Chan) || c.guarded(cur, "", nil) {
@@ -78,7 +88,7 @@ func (c *checker) sendStmt(cur inspector.Cursor, send *ast.SendStmt) {
 			if fix, ok := c.stopFix(cur, comm, stop); ok {
 				d.SuggestedFixes = append(d.SuggestedFixes, fix)
 			} else if hasCtx {
-				if fix, ok := c.ctxFix(cur, "case "+comm+":", ctx); ok {
+				if fix, ok := c.ctxFix(cur, "", "case "+comm+":", ctx, giveUpSend); ok {
 					d.SuggestedFixes = append(d.SuggestedFixes, fix)
 				}
 			}
@@ -90,7 +100,7 @@ func (c *checker) sendStmt(cur inspector.Cursor, send *ast.SendStmt) {
 				chText, ctx.Expr),
 		}
 		if ok {
-			if fix, ok := c.ctxFix(cur, "case "+comm+":", ctx); ok {
+			if fix, ok := c.ctxFix(cur, "", "case "+comm+":", ctx, giveUpSend); ok {
 				d.SuggestedFixes = append(d.SuggestedFixes, fix)
 			}
 		}
@@ -183,20 +193,7 @@ var stopWords = []string{"done", "stop", "quit", "clos", "shutdown", "exit", "ca
 // stopName reports whether a channel expression is named like a stop
 // channel: s.quit, stopCh, done, closing.
 func stopName(e ast.Expr) bool {
-	var name string
-	switch e := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		name = e.Name
-	case *ast.SelectorExpr:
-		name = e.Sel.Name
-	case *ast.CallExpr: // s.Done(), w.closed()
-		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok {
-			name = sel.Sel.Name
-		} else if id, ok := ast.Unparen(e.Fun).(*ast.Ident); ok {
-			name = id.Name
-		}
-	}
-	name = strings.ToLower(name)
+	name := strings.ToLower(chanName(e))
 	for _, w := range stopWords {
 		if strings.Contains(name, w) {
 			return true
@@ -214,59 +211,46 @@ func stopName(e ast.Expr) bool {
 //	}
 //
 // where firstCase is "case ch <- v:" or "case v = <-ch:"; pre is text
-// put before the select (a declaration of the received variable).
-func (c *checker) ctxFix(cur inspector.Cursor, firstCase string, ctx scope.Context) (analysis.SuggestedFix, bool) {
-	return c.ctxFixPre(cur, "", firstCase, ctx)
-}
-
-func (c *checker) ctxFixPre(cur inspector.Cursor, pre, firstCase string, ctx scope.Context) (analysis.SuggestedFix, bool) {
+// put before the select (a declaration of the received variable). When
+// returning there would skip code that follows the statement, the case
+// on ctx.Done() is empty if g allows giving up the operation, and there
+// is no fix otherwise (see doneCaseAt).
+func (c *checker) ctxFix(cur inspector.Cursor, pre, firstCase string, ctx scope.Context, g giveUp) (analysis.SuggestedFix, bool) {
 	stmt := cur.Node()
-	ret, msg, ok := c.ctxReturn(cur, ctx, stmt.Pos())
+	dc, ok := c.doneCaseAt(cur, ctx, stmt.Pos(), g)
 	if !ok {
 		return analysis.SuggestedFix{}, false
 	}
-	q := ret.q
-	text := pre + "select {\n" + firstCase + "\ncase <-" + ctx.Expr + ".Done():\n\t" + ret.text + "\n}"
+	text := pre + "select {\n" + firstCase + "\ncase <-" + ctx.Expr + ".Done():"
+	if !dc.giveUp {
+		text += "\n\t" + dc.text
+	}
+	text += "\n}"
 	edits, ok := c.replaceStmt(cur, text)
 	if !ok {
 		return analysis.SuggestedFix{}, false
 	}
-	return analysis.SuggestedFix{Message: msg, TextEdits: append(edits, q.Edits...)}, true
+	msg := "Select on " + ctx.Expr + ".Done() and " + dc.action()
+	return analysis.SuggestedFix{Message: msg, TextEdits: append(edits, dc.q.Edits...)}, true
 }
 
-type retText struct {
-	text string
-	q    *fixedit.Qualifier
-}
-
-// ctxReturn renders the return statement that leaves the function
-// enclosing cur when ctx is done, and the fix message.
-func (c *checker) ctxReturn(cur inspector.Cursor, ctx scope.Context, pos token.Pos) (retText, string, bool) {
-	if !c.usable(ctx, pos) {
-		return retText{}, "", false
+// action says what the case on ctx.Done() does, for fix messages:
+// "return", "return ctx.Err()", "give up the send".
+func (dc doneCase) action() string {
+	switch {
+	case dc.giveUp:
+		return "give up the send"
+	case dc.errResult:
+		return "return " + dc.text[strings.LastIndex(dc.text, " ")+1:]
 	}
-	fn, ok := scope.Func(cur)
-	if !ok {
-		return retText{}, "", false
-	}
-	sig := scope.Signature(c.info, fn)
-	q := fixedit.NewQualifier(c.pass, c.file, pos)
-	ret, ok := returnText(q, sig, ctx.Expr+".Err()")
-	if !ok || !q.Ok {
-		return retText{}, "", false
-	}
-	msg := "Select on " + ctx.Expr + ".Done() and return"
-	if sig.Results().Len() > 0 {
-		msg += " " + ctx.Expr + ".Err()"
-	}
-	return retText{ret, q}, msg, true
+	return "return"
 }
 
 // usable reports whether ctx.Expr denotes ctx.Obj at pos.
 func (c *checker) usable(ctx scope.Context, pos token.Pos) bool {
 	root, field, isField := strings.Cut(ctx.Expr, ".")
 	_, obj := c.scopeAt(pos).LookupParent(root, pos)
-	if !isField {
+	if !isField || ctx.Request {
 		return obj == ctx.Obj
 	}
 	v, ok := obj.(*types.Var)
@@ -338,25 +322,11 @@ func (c *checker) copyBody(cc *ast.CommClause, pos token.Pos) (string, bool) {
 			return "", false
 		}
 	}
-	b, tf := c.src(cc.Body[0].Pos())
-	if b == nil {
+	text, ok := c.spanText(cc.Body[0].Pos(), cc.Body[len(cc.Body)-1].End())
+	if !ok {
 		return "", false
 	}
-	first, last := cc.Body[0], cc.Body[len(cc.Body)-1]
-	text := b[tf.Offset(first.Pos()):tf.Offset(last.End())]
-	indent := []byte(fixedit.Indent(c.pass, first.Pos()))
-	lines := bytes.Split(text, []byte("\n"))
-	for i := 1; i < len(lines); i++ {
-		if len(lines[i]) == 0 {
-			continue
-		}
-		l, found := bytes.CutPrefix(lines[i], indent)
-		if !found {
-			return "", false
-		}
-		lines[i] = l
-	}
-	return fixedit.Reindent(string(bytes.Join(lines, []byte("\n"))), "\t"), true
+	return fixedit.Reindent(text, "\t"), true
 }
 
 // sameAt reports whether the identifier id, where it is used, denotes
@@ -409,7 +379,7 @@ func (c *checker) selectStmt(cur inspector.Cursor, sel *ast.SelectStmt) {
 	for _, s := range sends {
 		names = append(names, types.ExprString(s.Chan))
 		sc, _ := cur.FindNode(s)
-		if l := c.local(sc, s.Chan); l == nil || !c.sendsAssured(l) {
+		if l := c.local(sc, s.Chan); l == nil || !c.sendsAssured(l) && !c.fanoutModels(l) {
 			assured = false
 		}
 	}
@@ -421,13 +391,23 @@ func (c *checker) selectStmt(cur inspector.Cursor, sel *ast.SelectStmt) {
 		Message: fmt.Sprintf("select blocks until a receiver takes a value on %s, but has no case for %s.Done(): if the receivers stop first, this goroutine blocks forever; add a case <-%[2]s.Done()",
 			strings.Join(names, " or "), ctx.Expr),
 	}
-	if ret, msg, ok := c.ctxReturn(cur, ctx, sel.Body.Rbrace); ok {
+	if dc, ok := c.doneCaseAt(cur, ctx, sel.Body.Rbrace, giveUpSend); ok {
 		indent := fixedit.Indent(c.pass, sel.Select)
-		text := "case <-" + ctx.Expr + ".Done():\n" + indent + "\t" + ret.text + "\n" + indent
+		text := "case <-" + ctx.Expr + ".Done():\n" + indent
+		msg := "Add a case on " + ctx.Expr + ".Done() that returns"
+		switch {
+		case dc.giveUp:
+			msg = "Add a case on " + ctx.Expr + ".Done() that gives up the send"
+		case dc.errResult:
+			msg += " " + ctx.Expr + ".Err()"
+		}
+		if !dc.giveUp {
+			text = "case <-" + ctx.Expr + ".Done():\n" + indent + "\t" + dc.text + "\n" + indent
+		}
 		if b, tf := c.src(sel.Body.Rbrace); b != nil && startsLine(b, tf, sel.Body.Rbrace) {
 			d.SuggestedFixes = []analysis.SuggestedFix{{
-				Message:   "Add a case on " + ctx.Expr + ".Done()" + strings.TrimPrefix(msg, "Select on "+ctx.Expr+".Done()"),
-				TextEdits: append([]analysis.TextEdit{{Pos: sel.Body.Rbrace, End: sel.Body.Rbrace, NewText: []byte(text)}}, ret.q.Edits...),
+				Message:   msg,
+				TextEdits: append([]analysis.TextEdit{{Pos: sel.Body.Rbrace, End: sel.Body.Rbrace, NewText: []byte(text)}}, dc.q.Edits...),
 			}}
 		}
 	}
@@ -483,7 +463,7 @@ func (c *checker) recvAssign(cur inspector.Cursor, as *ast.AssignStmt) {
 			}
 		}
 		if typeOK {
-			if fix, ok := c.ctxFixPre(cur, pre, "case "+lhs+" = "+rhs+":", ctx); ok {
+			if fix, ok := c.ctxFix(cur, pre, "case "+lhs+" = "+rhs+":", ctx, neverGiveUp); ok {
 				d.SuggestedFixes = []analysis.SuggestedFix{fix}
 			}
 		}
@@ -646,16 +626,27 @@ func (c *checker) receivedVar(v *types.Var) bool {
 // capacity (at least one, or not constant), directly or through a local
 // variable, and there is at least one.
 func (c *checker) bufferedField(field types.Object) bool {
-	if c.fields == nil {
-		c.fields = c.fieldInits()
-	}
-	fi, ok := c.fields[field]
-	return ok && fi.buffered && fi.n > 0
+	fi := c.fieldOf(field)
+	return fi != nil && fi.buffered
 }
 
 type fieldInit struct {
-	n        int
-	buffered bool
+	n          int
+	buffered   bool // every make gives it room: a capacity >= 1, or one not constant
+	unbuffered bool // every make is unbuffered
+	single     bool // every make has a capacity of exactly one
+}
+
+// fieldOf returns what the package stores in the channel field, or nil.
+func (c *checker) fieldOf(field types.Object) *fieldInit {
+	if c.fields == nil {
+		c.fields = c.fieldInits()
+	}
+	fi := c.fields[field]
+	if fi == nil || fi.n == 0 {
+		return nil
+	}
+	return fi
 }
 
 // fieldInits scans the package once for the values stored in channel
@@ -668,13 +659,14 @@ func (c *checker) fieldInits() map[types.Object]*fieldInit {
 		}
 		fi := out[field]
 		if fi == nil {
-			fi = &fieldInit{buffered: true}
+			fi = &fieldInit{buffered: true, unbuffered: true, single: true}
 			out[field] = fi
 		}
 		fi.n++
-		if !c.bufferedMake(val) {
-			fi.buffered = false
-		}
+		k, known, made := c.madeCap(val)
+		fi.buffered = fi.buffered && made && (!known || k >= 1)
+		fi.unbuffered = fi.unbuffered && made && known && k == 0
+		fi.single = fi.single && made && known && k == 1
 	}
 	for n := range c.in.Root().Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		switch x := n.Node().(type) {
@@ -718,30 +710,32 @@ func typeparamsFree(t types.Type) types.Type {
 	return t.Underlying()
 }
 
-// bufferedMake reports whether e is make(chan T, k) with k >= 1 (or not
-// constant), or a local variable declared with one.
-func (c *checker) bufferedMake(e ast.Expr) bool {
+// madeCap reports whether e is make(chan T, k), or a local variable
+// declared with one, and its capacity k when constant (known).
+func (c *checker) madeCap(e ast.Expr) (k int64, known, made bool) {
 	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
 		v, ok := c.info.Uses[id].(*types.Var)
 		if !ok || v.IsField() {
-			return false
+			return 0, false, false
 		}
-		var made bool
 		c.declOf(v, func(decl ast.Node, rhs ast.Expr) {
 			if rhs != nil {
 				if _, ok := ast.Unparen(rhs).(*ast.Ident); !ok {
-					made = c.bufferedMake(rhs)
+					k, known, made = c.madeCap(rhs)
 				}
 			}
 		})
-		return made
+		return k, known, made
 	}
 	_, capExpr, ok := chans.MakeChan(c.info, e)
-	if !ok || capExpr == nil {
-		return false
+	if !ok {
+		return 0, false, false
 	}
-	n, isConst := chans.ConstCap(c.info, capExpr)
-	return !isConst || n >= 1
+	if capExpr == nil {
+		return 0, true, true
+	}
+	k, known = chans.ConstCap(c.info, capExpr)
+	return k, known, true
 }
 
 // semaphore reports whether the send on ch at cur puts back a token: a
@@ -901,14 +895,26 @@ func (c *checker) lastBeforeClose(cur inspector.Cursor, send *ast.SendStmt) bool
 // testHook reports whether ch is named as a test hook (rangeLogsTestHook,
 // testHookCh): nil in production, read by the test that sets it.
 func testHook(ch ast.Expr) bool {
-	var name string
-	switch e := ast.Unparen(ch).(type) {
+	return strings.Contains(strings.ToLower(chanName(ch)), "testhook")
+}
+
+// chanName returns the name a channel expression ends in: ch, s.quit
+// (quit), s.Done() (Done), w.closed() (closed); "" for others.
+func chanName(e ast.Expr) string {
+	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
-		name = e.Name
+		return e.Name
 	case *ast.SelectorExpr:
-		name = e.Sel.Name
+		return e.Sel.Name
+	case *ast.CallExpr:
+		switch f := ast.Unparen(e.Fun).(type) {
+		case *ast.SelectorExpr:
+			return f.Sel.Name
+		case *ast.Ident:
+			return f.Name
+		}
 	}
-	return strings.Contains(strings.ToLower(name), "testhook")
+	return ""
 }
 
 func isRecv(e ast.Expr) bool {

@@ -18,9 +18,13 @@
 //
 // A blocking send (a send statement, or a select made only of sends)
 // in a function where a context.Context is in scope (a parameter, a
-// captured variable, or a field of the receiver that the method reads),
-// with no case on ctx.Done(). When the receiver stops first, the
-// goroutine blocks forever, with everything it references.
+// captured variable; else the context of a request parameter,
+// r.Context() for r *http.Request and stream.Context() for a gRPC
+// stream, in code that runs while the handler runs; else a field of
+// the receiver that the method reads), with no case on ctx.Done(). When
+// the receiver stops first, the goroutine blocks forever, with
+// everything it references. An HTTP handler that does s.queue <- job
+// blocks forever on a full queue once the worker is gone.
 //
 // WRONG:
 //
@@ -42,10 +46,38 @@
 //		}
 //	}
 //
-// The fix rewrites the send to that select. It returns ctx.Err() (after
-// zero values for the other results) when the enclosing function
-// returns an error, and returns nothing from a function that returns
-// nothing; for other functions there is no fix.
+// The fix rewrites the send to that select. The case on ctx.Done()
+// returns (ctx.Err() after zero values for the other results when the
+// enclosing function returns an error; nothing from a function that
+// returns nothing) only when returning there skips nothing the function
+// still does: what follows the send on its way out of the blocks around
+// it is a return whose results do no work (no calls but conversions,
+// len, ctx.Err(), errors.Is, ...), an if that only chooses to return
+// so, a select whose case on ctx.Done() only returns so, the end of the
+// function, or the end of a loop body (or a continue) when what follows
+// the loop is the same; and no enclosing select in a loop has a stop
+// case that cleans up (the shutdown path of an event loop). Deferred
+// calls run either way. Otherwise, when cleanup follows the send
+// (stream.cancel(), delete(m, k), tr.Close()), the case is empty: the
+// send is given up and the code after it runs (under an event loop's
+// select, the loop comes back to its stop case); that fix is offered
+// only in a function that returns no error (it would report success)
+// and outside endless loops (it would spin; a loop that also waits in a
+// select leaving on ctx.Done() is fine), unless the stop case of an
+// enclosing select takes over. Otherwise there is no fix. Before:
+//
+//	lrs.finalSendRequest <- struct{}{}
+//	... // wait for the final send, then
+//	lrs.cancelStream()
+//	tr.Close()
+//
+// After:
+//
+//	select {
+//	case lrs.finalSendRequest <- struct{}{}:
+//	case <-ctx.Done():
+//	}
+//	... // the cleanup still runs
 //
 // Not reported, because the send cannot be left waiting or nothing can
 // cancel it:
@@ -75,9 +107,34 @@
 //   - a token put back: a value sent on a channel the function took it
 //     from before (a channel used as a mutex), or a signal value sent on
 //     a semaphore the function also takes from;
+//   - a send on a channel parameter of an unexported function (used
+//     only in calls) when every non-test caller passes a channel that a
+//     goroutine drains until it is closed (a range without early exit,
+//     or a loop on v, ok := <-ch that leaves only when !ok, possibly in
+//     the function it is passed to with go): a pipeline stage whose
+//     owner closes the channel after the senders' WaitGroup; or one
+//     whose buffer holds every send made on it, the callee's included
+//     (errc := make(chan error, 1); go reader(errc) sending once), or a
+//     parameter of its own for which the same holds;
+//   - a one-shot request on a channel field that every make buffers,
+//     sent at one place outside any loop and received only by cases
+//     that take one value and return (grpc's finalSendRequest);
+//   - a reply on a buffered field in the body of the select case that
+//     has just handed a value over an unbuffered field of the same
+//     object (a write lock: case c.reqInit <- op: ...; c.reqSent <- err);
+//   - a send that only the goroutine counting a shared counter down to
+//     zero makes (x--; if x == 0 { ch <- v }, or atomic Add(-1) == 0):
+//     it counts once;
+//   - a local channel that the fanout analyzer models (made in an
+//     enclosing function, not escaping, sent on by goroutines that
+//     function starts and received only in its own body): fanout
+//     reports that leak with the receiver's paths and a buffer fix;
 //   - a channel named like a test hook (rangeLogsTestHook);
 //   - a send in the body of the ctx.Done() (or stop) case itself;
-//   - code in tests and in func main; functions with no context in scope.
+//   - code in tests, in test-helper packages (a path element test,
+//     testing, testutil(s), testhelper(s), ..., or a name ending in test
+//     like httptest) and in func main; functions with no context in
+//     scope.
 //
 // # Rule uncancellable-recv
 //
@@ -101,6 +158,10 @@
 //	case <-ctx.Done():
 //		return reply{}, ctx.Err()
 //	}
+//
+// The fix returns on ctx.Done() under the same condition as for
+// uncancellable-send; a receive whose value is needed cannot be given
+// up, so when code follows it there is no fix.
 //
 // Not reported: for v := range ch and v, ok := <-ch (they wait for the
 // owner to close the channel); a plain <-ch or _ = <-ch (an explicit
@@ -195,14 +256,25 @@
 //     named put, release, recycle, free, or a field the package also
 //     takes from without waiting): the garbage collector takes what is
 //     dropped;
-//   - a local channel whose buffer holds every send; tests.
+//   - a local channel whose buffer holds every send;
+//   - a one-slot mailbox: every make of the channel (a local or a
+//     field) has a capacity of one, so a value is pending whenever one
+//     is dropped, and a receiver that re-reads the state it signals
+//     loses nothing (a coalescing wake-up);
+//   - first error wins: a buffered channel of errors keeps the first
+//     ones, later ones add nothing to a failure being handled;
+//   - a send in the body of an if whose condition wins a
+//     CompareAndSwap: one pending wake-up at a time;
+//   - tests and test-helper packages.
 //
 // Two alternative fixes, offered when they apply: "Count the dropped
 // value" increments the one obvious drop counter (a field of the
 // method's pointer receiver or a package variable, named like dropped,
 // with an Inc() or Add(n) method: atomic.Int64, expvar.Int, a
 // Prometheus counter), and "Wait for the receiver or ctx.Done()" turns
-// the default into a case on ctx.Done() when a context is in scope. No
+// the default into a case on ctx.Done() when a context is in scope
+// (returning when that skips nothing, as for uncancellable-send, else
+// empty: the value is given up and the code after the select runs). No
 // fix only adds a comment: that would hide the problem instead of
 // deciding it.
 //
@@ -212,14 +284,20 @@
 // defer statement. Send-like calls are: every method of
 // github.com/bplint/bplint/runtime/bounded that returns an error;
 // methods named Send, SendMsg, TrySend, TryPush, Offer, Publish or
-// Enqueue (and those of the methods flag) whose last result is an error
-// or whose only result is a bool; and every function or method whose
-// declaration carries the marker
+// Enqueue (and those of the methods flag) whose last result is an
+// error; methods whose only result is a bool when their name promises
+// that false means "refused" (Try..., Offer) or is one of the methods
+// flag (a bool from a method named Send can mean anything: a blocking
+// reflect send always returns true, a connection's send returns false
+// while it closes); and every function or method whose declaration
+// carries the marker
 //
 //	//bplint:mustcheck [reason]
 //
-// in its doc comment (interface methods too). The marker is exported as
-// an object fact, so calls from other packages are checked.
+// in its doc comment (interface methods too). With -cross-package, the
+// marker is exported as an object fact, so calls from other packages
+// are checked; without it, markers count in their own package. Tests
+// and test-helper packages are not checked.
 //
 // WRONG:
 //
@@ -237,19 +315,14 @@
 // err }` when the enclosing function returns an error; a bool result
 // has no fix.
 //
-// Cost of the fact: because the analyzer declares a fact type, the
-// standalone driver (bplint ./...) type-checks and analyzes every
-// dependency from source, as for any analyzer with facts. The export
-// scans only the comments and declarations of a package, never function
-// bodies. To keep that cheap, the analyzer does not require the inspect
-// pass (which would build an inspector for every dependency): a walk
-// that stops at the first send, select, receive or send-like call
-// decides whether a package has anything to check, and only then is an
-// inspector built for the one walk the rules share. On the benchload
-// packages with their dependencies this is 56 MB/op against 163 MB/op
-// with the inspect pass required (a no-op analyzer with a fact costs
-// 161 MB/op, one without 51 MB/op). Under go vet, gopls and nogo, facts
-// travel with the build and no dependency is analyzed twice.
+// Cost of the fact: a declared fact type makes the standalone driver
+// (bplint ./...) type-check and analyze every dependency from source,
+// several times the memory and time of the analysis itself. The bplint
+// command therefore runs standalone with -ignoredsend.cross-package=false
+// unless the flag is given: //bplint:mustcheck markers then count in
+// their own package only. Under go vet, golangci-lint and nogo, facts
+// travel with the build, no dependency is analyzed twice, and the flag
+// stays on.
 //
 // # Suppressing findings
 //
@@ -263,7 +336,12 @@
 //
 //	-ignoredsend.methods=Name1,Name2
 //
-// Adds method names to the send-like methods of ignored-result. The
-// value is a comma-separated list of Go identifiers; anything else is
-// rejected with an error.
+// Adds method names to the send-like methods of ignored-result (their
+// bool results are checked too). The value is a comma-separated list of
+// Go identifiers; anything else is rejected with an error.
+//
+//	-ignoredsend.cross-package
+//
+// Carries //bplint:mustcheck markers to importing packages as facts
+// (the standalone driver then analyzes every dependency from source).
 package ignoredsend

@@ -51,6 +51,9 @@ func (c *checker) silentDrop(cur inspector.Cursor, sel *ast.SelectStmt) {
 		if c.keptOnDefault(cur, sel, cc, send) || c.freeList(cur, send) {
 			continue
 		}
+		if c.oneSlot(cur, send) || c.casGuarded(cur) {
+			continue // a pending value stands for the dropped one
+		}
 		sendCur, _ := cur.FindNode(send)
 		if l := c.local(sendCur, send.Chan); l != nil && !l.Remade && covers(c.capOf(l), c.sendTotal(l)) {
 			continue // the buffer holds every send: the default never runs
@@ -255,15 +258,17 @@ func (c *checker) blockFix(cur inspector.Cursor, sel *ast.SelectStmt, def *ast.C
 	if !ok {
 		return analysis.SuggestedFix{}, false
 	}
-	ret, _, ok := c.ctxReturn(cur, ctx, def.Pos())
+	dc, ok := c.doneCaseAt(cur, ctx, def.Pos(), alwaysGiveUp)
 	if !ok {
 		return analysis.SuggestedFix{}, false
 	}
-	indent := fixedit.Indent(c.pass, def.Pos())
-	text := "case <-" + ctx.Expr + ".Done():\n" + indent + "\t" + ret.text
+	text := "case <-" + ctx.Expr + ".Done():"
+	if !dc.giveUp {
+		text += "\n" + fixedit.Indent(c.pass, def.Pos()) + "\t" + dc.text
+	}
 	return analysis.SuggestedFix{
 		Message:   "Wait for the receiver or " + ctx.Expr + ".Done()",
-		TextEdits: append([]analysis.TextEdit{{Pos: def.Pos(), End: def.Colon + 1, NewText: []byte(text)}}, ret.q.Edits...),
+		TextEdits: append([]analysis.TextEdit{{Pos: def.Pos(), End: def.Colon + 1, NewText: []byte(text)}}, dc.q.Edits...),
 	}, true
 }
 
@@ -306,6 +311,28 @@ func (c *checker) keptOnDefault(cur inspector.Cursor, sel *ast.SelectStmt, cc *a
 		}
 	}
 	return false
+}
+
+// oneSlot reports whether the channel of a non-blocking send keeps the
+// value that matters when it drops one: every make gives it a capacity
+// of one (a pending wake-up stands for any later one: the receiver
+// re-reads the state it signals), or it carries errors in a buffer
+// (the first errors win; later ones add nothing to a failure that is
+// being handled already).
+func (c *checker) oneSlot(cur inspector.Cursor, send *ast.SendStmt) bool {
+	ch := chans.Of(c.info.TypeOf(send.Chan))
+	isErr := types.Identical(ch.Elem(), types.Universe.Lookup("error").Type())
+	if field := c.channelField(send.Chan); field != nil {
+		fi := c.fieldOf(field)
+		return fi != nil && (fi.single || isErr && fi.buffered)
+	}
+	sendCur, _ := cur.FindNode(send)
+	l := c.local(sendCur, send.Chan)
+	if l == nil || l.Remade || l.Local.Make == nil {
+		return false
+	}
+	k, isConst := l.ConstCap(c.info)
+	return isConst && k == 1 || isErr && (!isConst || k >= 1)
 }
 
 // leavesFlow reports whether s ends the straight-line flow: return,

@@ -145,12 +145,18 @@ func returnText(q *fixedit.Qualifier, sig *types.Signature, errExpr string) (str
 // fixedit.Reindent can place it anywhere: the indentation of n's first
 // line is removed from the lines after it. Comments inside n stay.
 func (c *checker) exprText(n ast.Node) (string, bool) {
-	b, tf := c.src(n.Pos())
+	return c.spanText(n.Pos(), n.End())
+}
+
+// spanText returns the source from pos to end re-based to column zero:
+// the indentation of pos's line is removed from the lines after it.
+func (c *checker) spanText(pos, end token.Pos) (string, bool) {
+	b, tf := c.src(pos)
 	if b == nil {
 		return "", false
 	}
-	text := b[tf.Offset(n.Pos()):tf.Offset(n.End())]
-	indent := []byte(fixedit.Indent(c.pass, n.Pos()))
+	text := b[tf.Offset(pos):tf.Offset(end)]
+	indent := []byte(fixedit.Indent(c.pass, pos))
 	lines := bytes.Split(text, []byte("\n"))
 	for i := 1; i < len(lines); i++ {
 		if len(lines[i]) == 0 {

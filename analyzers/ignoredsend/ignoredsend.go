@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/facts"
@@ -74,6 +75,10 @@ func New(opts Options) *analysis.Analyzer {
 		Doc:  report.ExtractDoc(doc, name),
 		URL:  report.AnalyzerURL(name),
 		Run:  func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
+		// The inspector every analyzer of the suite shares: one walk
+		// builds it. (With cross-package facts on, it is built for every
+		// dependency too, as for every vet analyzer.)
+		Requires: []*analysis.Analyzer{inspect.Analyzer},
 	}
 	facts.Declare(a, &o.CrossPackage, new(mustCheck))
 	a.Flags.Var(methodList{&o.Methods}, "methods",
@@ -132,14 +137,25 @@ type checker struct {
 	// marked are the package's own //bplint:mustcheck functions.
 	marked map[*types.Func]*mustCheck
 
-	file   *ast.File
+	file *ast.File
+	// isTest is set in _test.go files and in test-helper packages.
 	isTest bool
+	// boolNames are the send-like names whose single bool result must
+	// be checked: names that promise acceptance (TrySend, Offer) and
+	// the names the user gave.
+	boolNames map[string]bool
 	// locals caches local channel summaries per function.
 	locals map[ast.Node]*localFunc
 	// fields records, lazily, what the package stores in channel fields.
 	fields map[types.Object]*fieldInit
 	// polled records, lazily, the channel fields received without waiting.
 	polled map[types.Object]bool
+	// fieldOps records, lazily, the operations on channel fields.
+	fieldOps map[types.Object]*fieldUses
+	// fnIndex records, lazily, the package's functions and their calls.
+	fnIndex *funcIndex
+	// drops caches dropsWhenFull.
+	drops map[*types.Func]bool
 }
 
 func run(pass *analysis.Pass, opts *Options) (any, error) {
@@ -157,22 +173,22 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		r:         report.New(pass, Rules),
 		graphs:    flow.New(pass.TypesInfo),
 		sendNames: make(map[string]bool),
+		boolNames: make(map[string]bool),
 		locals:    make(map[ast.Node]*localFunc),
 	}
 	defer c.r.Finish()
 	for _, n := range DefaultMethods {
 		c.sendNames[upperFirst(n)] = true
+		if promisesAcceptance(n) {
+			c.boolNames[upperFirst(n)] = true
+		}
 	}
 	for _, n := range opts.Methods {
 		c.sendNames[upperFirst(n)] = true
+		c.boolNames[upperFirst(n)] = true
 	}
-	// The fact type makes drivers run the analyzer on every dependency;
-	// most have nothing to check. A walk that stops at the first node of
-	// interest is much cheaper than building an inspector.
-	if !c.relevant() {
-		return nil, nil
-	}
-	c.in = inspector.New(pass.Files)
+	c.in = pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	helper := testHelperPackage(pass.Pkg.Path(), pass.Pkg.Name())
 
 	nodeTypes := []ast.Node{
 		(*ast.SendStmt)(nil),
@@ -184,7 +200,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 	}
 	for file, fc := range report.Files(pass, c.in) {
 		c.file = file
-		c.isTest = strings.HasSuffix(pass.Fset.File(file.FileStart).Name(), "_test.go")
+		c.isTest = helper || strings.HasSuffix(pass.Fset.File(file.FileStart).Name(), "_test.go")
 		for cur := range fc.Preorder(nodeTypes...) {
 			switch n := cur.Node().(type) {
 			case *ast.SendStmt:
@@ -207,33 +223,42 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 	return nil, nil
 }
 
-// relevant reports whether some file of the package holds a node a rule
-// looks at: a send, a select, a receive, or a call statement of a
-// send-like function.
-func (c *checker) relevant() bool {
-	found := false
-	for _, f := range c.pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if found {
-				return false
-			}
-			switch n := n.(type) {
-			case *ast.SendStmt, *ast.SelectStmt:
-				found = true
-			case *ast.UnaryExpr:
-				found = n.Op == token.ARROW
-			case *ast.ExprStmt:
-				if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok {
-					_, found = c.sendLikeCall(call)
-				}
-			case *ast.GoStmt:
-				_, found = c.sendLikeCall(n.Call)
-			case *ast.DeferStmt:
-				_, found = c.sendLikeCall(n.Call)
-			}
-			return !found
-		})
-		if found {
+// promisesAcceptance reports whether a send-like method of that name
+// says by its name that it may refuse the value (TrySend, TryPush,
+// Offer), so that its bool result means "accepted". A bool from Send or
+// Publish often means something else (a blocking reflect send always
+// returns true; a connection's send returns false while it closes).
+func promisesAcceptance(name string) bool {
+	name = upperFirst(name)
+	return strings.HasPrefix(name, "Try") || name == "Offer"
+}
+
+// helperElems are path elements of packages that exist for tests.
+var helperElems = map[string]bool{
+	"test": true, "tests": true, "testing": true, "testdata": true,
+	"testutil": true, "testutils": true, "testhelper": true, "testhelpers": true,
+	"testenv": true, "testlib": true, "testtools": true, "testsupport": true,
+	"testfixtures": true, "testserver": true,
+}
+
+// notHelpers are package names that end like a test helper's but are
+// words.
+var notHelpers = map[string]bool{"latest": true, "contest": true, "attest": true, "protest": true, "detest": true}
+
+// testHelperPackage reports whether a package exists for tests: an
+// element of its path is test, testing, testutil(s), testhelper(s)...
+// (grpc's internal/testutils), or its name ends in test or testing
+// (httptest, fstest). Its fakes report events to tests, which block or
+// drop at will; rules 1 and 2 and ignored-result treat it as test code.
+func testHelperPackage(path, name string) bool {
+	for e := range strings.SplitSeq(strings.ToLower(path), "/") {
+		if helperElems[e] {
+			return true
+		}
+	}
+	n := strings.ToLower(name)
+	for _, suffix := range []string{"test", "testing", "testutil", "testutils"} {
+		if strings.HasSuffix(n, suffix) && len(n) > len(suffix) && !notHelpers[n] {
 			return true
 		}
 	}

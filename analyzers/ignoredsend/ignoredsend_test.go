@@ -1,12 +1,16 @@
 package ignoredsend_test
 
 import (
+	"fmt"
+	"go/ast"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/bplint/bplint/analyzers/fanout"
 	"github.com/bplint/bplint/analyzers/ignoredsend"
 	"github.com/bplint/bplint/analyzers/internal/benchload"
 	"github.com/bplint/bplint/analyzers/internal/fixtest"
@@ -14,6 +18,12 @@ import (
 
 func TestUncancellableSend(t *testing.T) {
 	fixtest.Run(t, analysistest.TestData(), ignoredsend.Analyzer, "uncancellablesend/...")
+}
+
+// TestRequestContext checks that handlers use the context of their
+// request: r.Context() for *http.Request, stream.Context() for streams.
+func TestRequestContext(t *testing.T) {
+	fixtest.Run(t, analysistest.TestData(), ignoredsend.Analyzer, "requestctx")
 }
 
 func TestUncancellableRecv(t *testing.T) {
@@ -26,6 +36,12 @@ func TestSendInDefault(t *testing.T) {
 
 func TestSilentDrop(t *testing.T) {
 	fixtest.Run(t, analysistest.TestData(), ignoredsend.Analyzer, "silentdrop/...")
+}
+
+// TestHelperPackages checks that test-helper packages (internal/testutils,
+// names ending in test) count as test code, and words like "latest" do not.
+func TestHelperPackages(t *testing.T) {
+	fixtest.Run(t, analysistest.TestData(), ignoredsend.Analyzer, "helperpkg/...")
 }
 
 func TestIgnoredResult(t *testing.T) {
@@ -83,6 +99,52 @@ func TestMethodsFlagErrors(t *testing.T) {
 		a := ignoredsend.New(ignoredsend.DefaultOptions())
 		if err := a.Flags.Set("methods", ok); err != nil {
 			t.Errorf("-methods=%q: unexpected error %v", ok, err)
+		}
+	}
+}
+
+// collector is an analysistest.Testing that keeps the errors instead
+// of failing: TestFanoutOverlap compares findings, not want comments.
+type collector struct{ errs []string }
+
+func (c *collector) Errorf(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Sprintf(format, args...))
+}
+
+// TestFanoutOverlap runs fanout and ignoredsend on the same leaks: each
+// function must get one finding, from the analyzer its doc names
+// (fanout for local channels it models, ignoredsend for the others).
+func TestFanoutOverlap(t *testing.T) {
+	got := make(map[string][]string) // function -> analyzers that report in it
+	for _, a := range []*analysis.Analyzer{fanout.Analyzer, ignoredsend.Analyzer} {
+		for _, r := range analysistest.Run(new(collector), analysistest.TestData(), a, "fanoutoverlap") {
+			for _, d := range r.Diagnostics {
+				for _, f := range r.Pass.Files {
+					for _, decl := range f.Decls {
+						if fd, ok := decl.(*ast.FuncDecl); ok && fd.Pos() <= d.Pos && d.Pos < fd.End() {
+							got[fd.Name.Name] = append(got[fd.Name.Name], a.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	want := map[string]string{
+		"fetch":      "fanout",
+		"firstError": "fanout",
+		"fetchVia":   "fanout",
+		"gen":        "ignoredsend",
+		"relay":      "ignoredsend",
+		"stream":     "ignoredsend",
+	}
+	for fn, a := range want {
+		if g := got[fn]; len(g) != 1 || g[0] != a {
+			t.Errorf("%s: findings from %v, want one from %s", fn, g, a)
+		}
+	}
+	for fn, g := range got {
+		if _, ok := want[fn]; !ok {
+			t.Errorf("%s: unexpected findings from %v", fn, g)
 		}
 	}
 }

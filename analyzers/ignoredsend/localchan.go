@@ -10,8 +10,8 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/cfg"
 
-	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/chans"
+	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
@@ -38,6 +38,8 @@ type localChan struct {
 	maker   inspector.Cursor
 	decided bool
 	assured bool // every send completes: buffered for all, or drained
+	// fanoutDecided and fanout cache fanoutModels.
+	fanoutDecided, fanout bool
 }
 
 // local returns the channel that e denotes when the function enclosing
@@ -179,6 +181,17 @@ func (c *checker) sendTotal(l *localChan) total {
 			continue
 		}
 		ctx, m := c.multiplicity(stmt, l.maker)
+		if c.countdown(stmt) {
+			// Only the goroutine that counts down to zero sends: once
+			// per run of the maker.
+			ctx, m = stmt, mult{k: 1}
+		} else if endsRun(stmt) {
+			// The send ends its function: once per run of it, loops
+			// around it within the function notwithstanding.
+			if fn, ok := scope.Func(stmt); ok {
+				ctx, m = fn, c.runsOf(fn, l.maker)
+			}
+		}
 		g := groups[ctx.Node()]
 		if g == nil {
 			g = &group{m: m, terminal: true, first: token.NoPos}
@@ -328,6 +341,31 @@ func (c *checker) multiplicity(cur, maker inspector.Cursor) (inspector.Cursor, m
 		}
 	}
 	return ctx, unknown
+}
+
+// runsOf returns how many times the function at fn runs per run of
+// maker, which encloses it or is it.
+func (c *checker) runsOf(fn, maker inspector.Cursor) mult {
+	if fn == maker {
+		return mult{k: 1}
+	}
+	if _, ok := scope.Goroutine(c.info, fn); !ok && !callback(fn) {
+		return unknown
+	}
+	_, m := c.multiplicity(fn, maker)
+	return m
+}
+
+// endsRun reports whether the statement at cur is the last its
+// function runs: a return follows it, or the end of the function body,
+// on the way out of the ifs, cases and blocks around it (not loops).
+func endsRun(cur inspector.Cursor) bool {
+	next, k := stmtAfter(cur)
+	if k == afterStmt {
+		_, isRet := next.Node().(*ast.ReturnStmt)
+		return isRet
+	}
+	return k == afterFunc
 }
 
 // tripCount returns how many times a loop runs its body, when the loop
@@ -561,11 +599,11 @@ func (c *checker) drained(l *localChan, t total) bool {
 			}
 		}
 		switch {
-		case len(drains) > 0 && !escapesPast(gr.CFG, b, i+1, hit(false), nil):
+		case len(drains) > 0 && !leavesAvoiding(gr, anchor, hit(false), nil):
 			// Every path reaches a drain.
-		case single && !escapesPast(gr.CFG, b, i+1, hit(true), nil):
+		case single && !leavesAvoiding(gr, anchor, hit(true), nil):
 			// The only send is received on every path.
-		case perRun && !escapesPast(gr.CFG, b, i+1, hit(true), b.Nodes[i]):
+		case perRun && !leavesAvoiding(gr, anchor, hit(true), b.Nodes[i]):
 			// Each run's send is received before the next run.
 		default:
 			return false
@@ -591,38 +629,24 @@ func (c *checker) oncePerRun(anchor ast.Node, ops []chans.Op, l *localChan) bool
 	return !t.inf && len(t.syms) == 0 && t.k <= 1
 }
 
-// escapesPast reports whether some path from node i of block b reaches
-// the function's exit, or the node again, without hit returning true
-// for a block it enters (hit(b, nil)) or a node it passes.
-func escapesPast(g *cfg.CFG, b *cfg.Block, i int, hit func(*cfg.Block, ast.Node) bool, again ast.Node) bool {
-	seen := make(map[*cfg.Block]bool)
-	var walk func(b *cfg.Block, from int) bool
-	walk = func(b *cfg.Block, from int) bool {
-		if from == 0 && hit(b, nil) {
-			return false
+// leavesAvoiding reports whether some path from just after the node
+// from reaches the function's exit, or the node again, without hit
+// returning true for a block it enters (hit(b, nil)) or a node it
+// passes. A hit on the entry of a select case body (KindSelectCaseBody)
+// is how a path that takes a receiving case is stopped: go/cfg
+// evaluates the communications of all cases before the select branches.
+func leavesAvoiding(gr *flow.Graph, from ast.Node, hit func(*cfg.Block, ast.Node) bool, again ast.Node) bool {
+	_, ok := gr.MinCount(from, func(p flow.Point) flow.Mark {
+		n := p.Node()
+		switch {
+		case n != nil && n == again:
+			return flow.Leave
+		case hit(p.Block, n):
+			return flow.Stop
 		}
-		for _, n := range b.Nodes[from:] {
-			if again != nil && n == again {
-				return true
-			}
-			if hit(b, n) {
-				return false
-			}
-		}
-		if len(b.Succs) == 0 {
-			return b.Return() != nil
-		}
-		for _, s := range b.Succs {
-			if !seen[s] {
-				seen[s] = true
-				if walk(s, 0) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return walk(b, i)
+		return flow.Pass
+	}, nil)
+	return ok
 }
 
 // anchor returns the node of maker's body through which the operation
@@ -697,7 +721,12 @@ func (c *checker) countedDrain(recv inspector.Cursor, l *localChan, t total) (as
 
 // noEarlyExit reports whether the loop at cur runs to its end: its body
 // neither returns, nor breaks out of it, nor jumps, nor panics.
-func (c *checker) noEarlyExit(cur inspector.Cursor) bool {
+func (c *checker) noEarlyExit(cur inspector.Cursor) bool { return c.exitsOnlyIn(cur, nil) }
+
+// exitsOnlyIn reports whether every way out of the loop at cur other
+// than its end (a return, a break out of it, a goto, a call that does
+// not return) lies inside the node allowed, when not nil.
+func (c *checker) exitsOnlyIn(cur inspector.Cursor, allowed ast.Node) bool {
 	var body *ast.BlockStmt
 	switch n := cur.Node().(type) {
 	case *ast.RangeStmt:
@@ -716,6 +745,9 @@ func (c *checker) noEarlyExit(cur inspector.Cursor) bool {
 	}
 	bodyCur.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.ReturnStmt)(nil), (*ast.BranchStmt)(nil), (*ast.CallExpr)(nil)}, func(n inspector.Cursor) bool {
 		if exits {
+			return false
+		}
+		if allowed != nil && allowed.Pos() <= n.Node().Pos() && n.Node().End() <= allowed.End() {
 			return false
 		}
 		switch x := n.Node().(type) {
@@ -742,7 +774,7 @@ func (c *checker) noEarlyExit(cur inspector.Cursor) bool {
 				}
 			}
 		case *ast.CallExpr:
-			exits = noReturn(c.info, x)
+			exits = !c.graphs.MayReturn(x)
 		}
 		return !exits
 	})
@@ -758,35 +790,6 @@ func breakable(n, body inspector.Cursor) bool {
 		}
 		switch anc.Node().(type) {
 		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
-			return true
-		}
-	}
-	return false
-}
-
-// noReturn reports whether call never returns: panic, os.Exit,
-// log.Fatal and friends, runtime.Goexit, t.Fatal and friends.
-func noReturn(info *types.Info, call *ast.CallExpr) bool {
-	if calls.IsBuiltin(info, call, "panic") {
-		return true
-	}
-	fn := calls.Callee(info, call)
-	if fn == nil || fn.Pkg() == nil {
-		return false
-	}
-	switch fn.Pkg().Path() {
-	case "os":
-		return calls.IsFunc(fn, "os", "Exit")
-	case "runtime":
-		return calls.IsFunc(fn, "runtime", "Goexit")
-	case "log":
-		switch fn.Name() {
-		case "Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln":
-			return true
-		}
-	case "testing":
-		switch fn.Name() {
-		case "Fatal", "Fatalf", "FailNow", "Skip", "Skipf", "SkipNow":
 			return true
 		}
 	}

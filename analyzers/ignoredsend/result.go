@@ -3,15 +3,14 @@ package ignoredsend
 import (
 	"fmt"
 	"go/ast"
-	"go/token"
 	"go/types"
-	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
+	"github.com/bplint/bplint/analyzers/internal/chans"
 	"github.com/bplint/bplint/analyzers/internal/facts"
 	"github.com/bplint/bplint/analyzers/internal/fixedit"
 	"github.com/bplint/bplint/analyzers/internal/scope"
@@ -144,8 +143,17 @@ func (c *checker) sendLikeCall(call *ast.CallExpr) (sendLike, bool) {
 	switch {
 	case recv && lastErr && fn.Pkg() != nil && fn.Pkg().Path() == fixedit.BoundedPath:
 		return sendLike{fn: fn, why: "is a bounded method that reports failure"}, true
-	case recv && (lastErr || singleBool) && c.sendNames[upperFirst(fn.Name())]:
+	case recv && lastErr && c.sendNames[upperFirst(fn.Name())]:
+		return sendLike{fn: fn, why: "is a send-like method"}, true
+	case recv && singleBool && c.boolNames[upperFirst(fn.Name())]:
 		return sendLike{fn: fn, why: "is a send-like method", isBool: singleBool}, true
+	case recv && singleBool && c.sendNames[upperFirst(fn.Name())]:
+		if c.in == nil {
+			return sendLike{fn: fn, isBool: true}, true // relevant: a candidate
+		}
+		if c.dropsWhenFull(fn) {
+			return sendLike{fn: fn, why: "is a send-like method that returns false when it drops the value", isBool: true}, true
+		}
 	}
 	var f mustCheck
 	if c.importMustCheck(fn, &f) {
@@ -156,6 +164,54 @@ func (c *checker) sendLikeCall(call *ast.CallExpr) (sendLike, bool) {
 		return sendLike{fn: fn, why: why, isBool: singleBool}, true
 	}
 	return sendLike{}, false
+}
+
+// dropsWhenFull reports whether the method fn, declared in the package,
+// returns false when a non-blocking send of its drops the value:
+//
+//	select {
+//	case w.ch <- wr:
+//		return true
+//	default:
+//		return false
+//	}
+//
+// Then its bool means "accepted", whatever its name (etcd's
+// watcher.send), unlike a send that returns false only while closing.
+func (c *checker) dropsWhenFull(fn *types.Func) bool {
+	if v, ok := c.drops[fn]; ok {
+		return v
+	}
+	found := false
+	if decl, ok := c.funcs().decls[fn]; ok {
+		for n := range decl.Preorder((*ast.SelectStmt)(nil)) {
+			sel := n.Node().(*ast.SelectStmt)
+			sends, dropFalse := false, false
+			for _, s := range sel.Body.List {
+				cc := s.(*ast.CommClause)
+				switch {
+				case cc.Comm == nil:
+					if len(cc.Body) > 0 {
+						if ret, ok := cc.Body[len(cc.Body)-1].(*ast.ReturnStmt); ok && len(ret.Results) == 1 {
+							tv := c.info.Types[ret.Results[0]]
+							dropFalse = tv.Value != nil && tv.Value.String() == "false"
+						}
+					}
+				case chans.CaseKind(c.info, cc) == chans.Send:
+					sends = true
+				}
+			}
+			if sends && dropFalse {
+				found = true
+				break
+			}
+		}
+	}
+	if c.drops == nil {
+		c.drops = make(map[*types.Func]bool)
+	}
+	c.drops[fn] = found
+	return found
 }
 
 // discardedCall checks a call whose results are discarded: an
@@ -220,7 +276,7 @@ func (c *checker) checkErrFix(cur inspector.Cursor, call *ast.CallExpr, callSig 
 		return analysis.SuggestedFix{}, false
 	}
 	stmt := cur.Node()
-	errName := unshadowing(c.scopeAt(stmt.Pos()), stmt.Pos(), "err")
+	errName := fixedit.FreshHeaderName(c.scopeAt(stmt.Pos()), stmt.Pos(), "err")
 	q := fixedit.NewQualifier(c.pass, c.file, stmt.Pos())
 	ret, ok := returnText(q, sig, errName)
 	if !ok || !q.Ok {
@@ -243,22 +299,6 @@ func (c *checker) checkErrFix(cur inspector.Cursor, call *ast.CallExpr, callSig 
 		Message:   "Return the error",
 		TextEdits: append(edits, q.Edits...),
 	}, true
-}
-
-// unshadowing returns base, or base with the smallest numeric suffix,
-// that names nothing visible at pos. It is for a variable declared in
-// the header of a new if statement whose body is generated: the
-// variable shadows nothing, and nothing in that body can shadow it, so
-// unlike fixedit.FreshName it need not avoid names that sibling scopes
-// declare.
-func unshadowing(sc *types.Scope, pos token.Pos, base string) string {
-	name := base
-	for i := 2; ; i++ {
-		if _, obj := sc.LookupParent(name, pos); obj == nil && types.Universe.Lookup(name) == nil {
-			return name
-		}
-		name = base + strconv.Itoa(i)
-	}
 }
 
 // upperFirst returns name with its first letter upper-cased: send-like

@@ -92,9 +92,35 @@ func Send(string) error { return nil }
 // Unexported methods with a send-like name count too.
 type conn struct{}
 
-func (conn) send(msg string) bool { return true }
+func (conn) send(msg string) bool    { return true }
+func (conn) trySend(msg string) bool { return true }
 
+// A bool from a method named like Send does not promise that false
+// means "dropped" (a blocking reflect send always returns true; a
+// connection's send returns false while it closes): only names that
+// say the value may be refused (TrySend, TryPush, Offer) are checked.
 func index(c conn) error {
-	c.send("idx") // want `the bool result of c.send is discarded`
+	c.send("idx")
+	c.trySend("idx") // want `the bool result of c.trySend is discarded`
 	return nil
+}
+
+// Test-helper packages (testutils, httptest) are test code: see
+// helperpkg/internal/testutils.
+
+// A bool that says whether a non-blocking send dropped the value (etcd's
+// watcher.send) is checked whatever the method's name.
+type watcher struct{ ch chan int }
+
+func (w *watcher) send(v int) bool {
+	select {
+	case w.ch <- v:
+		return true
+	default:
+		return false
+	}
+}
+
+func progress(w *watcher) {
+	w.send(1) // want `the bool result of w.send is discarded: send is a send-like method that returns false when it drops the value`
 }

@@ -24,7 +24,9 @@ func (w *worker) run() {
 }
 
 // A stop case that breaks out of the loop cannot be copied; with a
-// context in scope the fix waits on ctx.Done instead.
+// context in scope the fix waits on ctx.Done instead. It gives up the
+// send rather than return: the loop comes back to the stop case, which
+// leaves the way the code means to (break loop, return nil).
 func (w *worker) runCtx(ctx context.Context) error {
 loop:
 	for {

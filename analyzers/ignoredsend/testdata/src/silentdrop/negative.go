@@ -1,6 +1,9 @@
 package silentdrop
 
-import "log"
+import (
+	"log"
+	"sync/atomic"
+)
 
 // Signal channels carry no data.
 func notify(wake chan struct{}) {
@@ -185,5 +188,74 @@ func (p *processor) process(in []int) {
 	select {
 	case p.output <- in:
 	default:
+	}
+}
+
+// First error wins (etcd stopWithDelay): a buffered error channel keeps
+// the first error; later ones add nothing.
+type etcdServer struct {
+	errorc chan error
+	done   chan struct{}
+}
+
+func newEtcdServer() *etcdServer {
+	return &etcdServer{errorc: make(chan error, 1), done: make(chan struct{})}
+}
+
+func (s *etcdServer) stopWithError(err error) {
+	select {
+	case s.errorc <- err:
+	default:
+	}
+}
+
+// The same on a local channel.
+func firstOfErrors(tasks []func() error) error {
+	errc := make(chan error, 1)
+	for _, t := range tasks {
+		go func() {
+			if err := t(); err != nil {
+				select {
+				case errc <- err:
+				default:
+				}
+			}
+		}()
+	}
+	return <-errc
+}
+
+// A coalescing wake-up with a value (etcd watchBroadcasts.update): a
+// one-slot mailbox whose pending value stands for the dropped one.
+type broadcast struct{ rev int64 }
+
+type broadcasts struct {
+	updatec chan *broadcast
+}
+
+func newBroadcasts() *broadcasts {
+	return &broadcasts{updatec: make(chan *broadcast, 1)}
+}
+
+func (b *broadcasts) update(wb *broadcast) {
+	select {
+	case b.updatec <- wb:
+	default:
+	}
+}
+
+// A wake-up guarded by a CompareAndSwap (nats gateway reply map): only
+// the winner sends; the receiver resets the flag.
+type replyMapper struct {
+	w  int32
+	ch chan int64
+}
+
+func (m *replyMapper) arm(ttl int64) {
+	if atomic.CompareAndSwapInt32(&m.w, 0, 1) {
+		select {
+		case m.ch <- ttl:
+		default:
+		}
 	}
 }

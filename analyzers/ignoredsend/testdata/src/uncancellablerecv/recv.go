@@ -43,6 +43,13 @@ func next(ctx context.Context, in <-chan int) (n int, err error) {
 }
 
 // A function returning nothing returns.
+func last(ctx context.Context, in <-chan []byte, w io.Writer, out *[]byte) {
+	w.Write(nil)
+	*out = <-in // want `receive from in blocks`
+}
+
+// Code follows the receive: returning would skip it, and a receive whose
+// value is needed cannot be given up. No fix.
 func consume(ctx context.Context, in <-chan []byte, w io.Writer) {
 	for {
 		buf := <-in // want `receive from in blocks`

@@ -36,8 +36,7 @@ func forward(ctx context.Context, out chan<- int, xs []int) error {
 // Named results: still `return <zero>, ctx.Err()`.
 func count(ctx context.Context, out chan<- string) (n int, err error) {
 	out <- "x" // want `send on out blocks`
-	n++
-	return n, nil
+	return 1, nil
 }
 
 // A generator: the channel escapes to a consumer that may stop.
@@ -88,41 +87,11 @@ func multiLine(ctx context.Context, out chan<- result) {
 	}
 }
 
-// An unbuffered local channel whose receiver may leave on ctx.Done:
-// the sender leaks.
-func fetch(ctx context.Context) (result, error) {
-	ch := make(chan result)
-	go func() {
-		ch <- run(job{}) // want `send on ch blocks`
-	}()
-	select {
-	case r := <-ch:
-		return r, nil
-	case <-ctx.Done():
-		return result{}, ctx.Err()
-	}
-}
-
-// A function returning something other than an error gets no fix.
-func noFix(ctx context.Context, out chan<- int) int {
+// A function returning something other than an error cannot return
+// ctx.Err(): the fix gives up the send and goes on.
+func giveUp(ctx context.Context, out chan<- int) int {
 	out <- 1 // want `send on out blocks`
 	return 1
-}
-
-// The receive loop may stop early: not a guaranteed drain.
-func firstError(ctx context.Context, xs []int) error {
-	errc := make(chan error)
-	for _, x := range xs {
-		go func() {
-			errc <- check(x) // want `send on errc blocks`
-		}()
-	}
-	for range xs {
-		if err := <-errc; err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func check(int) error { return nil }
