@@ -21,6 +21,32 @@
 // Function literals start with no mutex held: they run later, or in a
 // goroutine of their own.
 //
+// What is reported by default: a finding should be worth a reviewer's
+// time, so the analyzer reports a blocking operation under a mutex when
+//
+//   - the other side of the channel needs the mutex too: a receiver or
+//     sender of the same field, a goroutine of the function, a waiter
+//     that stored its channel in the collection the sender takes it
+//     from, or the goroutine whose exit closes the channel (defer
+//     close(done)), locks the mutex before it gets to its operation,
+//     itself or through a function of the package it calls. The two
+//     goroutines can deadlock, and the message names the other one; or
+//   - the mutex is held while a consumer takes values: a send of a
+//     value, a select that waits to send one, a range over a channel,
+//     and a call of a function that does so. A slow consumer stalls
+//     every goroutine that needs the mutex, and one that has gone away
+//     stalls them forever.
+//
+// Waiting under a mutex for another goroutine to answer or to finish
+// is not reported unless that goroutine needs the mutex (first case):
+// a receive of one value (<-done, <-errc, a goroutine's result), a
+// select that only receives, a send of a channel (a stop or request
+// handshake, w.stopc <- donec: the receiver answers on it), and calls of
+// functions that block only that way (s.stop() that waits for the
+// worker to exit). These are mostly shutdown paths that wait for a
+// worker which never takes the mutex: a bounded wait, not a deadlock.
+// The flag -shutdown-waits reports them too.
+//
 // The analyzer stays quiet where the wait is not backpressure:
 //
 //   - operations that cannot block: a select with a default case,
@@ -39,7 +65,14 @@
 //     wake-up tokens) or buffered channels it also sends on with a
 //     select default (notifications); channels kept in a collection
 //     field (s.waiters[id], for _, ch := range s.subs) that the package
-//     only fills with buffered channels (reply channels);
+//     only fills with buffered channels (reply channels); and variables,
+//     parameters of unexported functions and results of the package's
+//     functions that only ever hold such channels (a reply channel taken
+//     from a set type of the package: req, ok := s.reqs.TakeRandom()).
+//     What _test.go files store there does not count;
+//   - a channel made with one slot per goroutine that sends on it: n
+//     goroutines started by a loop that runs n times, each sending at
+//     most once per round, on make(chan T, n);
 //   - channels that are locks or semaphores: a field of struct{} values
 //     made buffered (a counting semaphore), or a buffered field filled
 //     when made or used take-then-put-back (a lock token, a pool):
@@ -47,7 +80,18 @@
 //   - waiting for the function's own goroutines on a channel it made and
 //     shares with no one else, unless one of them locks the mutex;
 //   - a select that a context or a timer case can end (unless -bounded):
-//     the author bounded the wait;
+//     the author bounded the wait; a variable that holds a context's
+//     Done channel or a timer's channel when the caller asks for one
+//     (nil otherwise) counts as such a case;
+//   - a receive from a context's Done channel after that context was
+//     cancelled on every path (cancel(), or a Cancel method of the
+//     value the context comes from, or a select case that saw it done):
+//     the channel is closed;
+//   - a receive under `if x.done` when every sender and closer of the
+//     channel holds the mutex and sets x.done: the value is there;
+//   - a select that waits to send and has a case receiving from a
+//     channel that whoever else needs the mutex closes before locking
+//     it: the mutex only keeps the channel from being closed mid-send;
 //   - a mutex that exists to serialize blocking operations: when every
 //     function of the package that locks an unexported mutex blocks on a
 //     channel while holding it (the writer mutex of io.Pipe), making
@@ -98,20 +142,29 @@
 // A receive, a range over a channel, or a select that waits only to
 // receive, while a mutex is held: until a sender comes, every goroutine
 // that needs the mutex waits; a sender that needs the mutex deadlocks.
+// A range is reported by default; a receive or a receive-only select
+// when the sender (or the goroutine that closes the channel) locks the
+// mutex too, or with -shutdown-waits.
 //
 // WRONG:
 //
-//	c.mu.Lock()
-//	defer c.mu.Unlock()
-//	resp := <-c.replies // the reader goroutine locks c.mu to route replies
-//	c.pending--
+//	func (db *DB) Close() {
+//		db.mtx.Lock()
+//		defer db.mtx.Unlock()
+//		close(db.stopc)
+//		<-db.donec // run closes donec when it returns, but first it may
+//		           // call truncate, which takes db.mtx: deadlock
+//	}
 //
 // RIGHT:
 //
-//	resp := <-c.replies
-//	c.mu.Lock()
-//	c.pending--
-//	c.mu.Unlock()
+//	func (db *DB) Close() {
+//		close(db.stopc)
+//		<-db.donec
+//		db.mtx.Lock()
+//		defer db.mtx.Unlock()
+//		...
+//	}
 //
 // # Rule call-under-lock
 //
@@ -119,10 +172,13 @@
 // channel: its body sends, receives, ranges over a channel, or waits in
 // a select that only channel operations can end (a select with a
 // default, a context or a timer case bounds the wait and does not
-// count). The analysis follows calls across packages: the flag -depth
-// (default 1) sets how many calls lie at most between the call under
-// the mutex and the channel operation. Calls through interfaces and
-// function values are not followed.
+// count). The flag -depth (default 1) sets how many calls lie at most
+// between the call under the mutex and the channel operation; with
+// -cross-package the analysis follows calls into other packages. Calls
+// through interfaces and function values are not followed. A function
+// that only waits for another goroutine (s.stop() receiving from a done
+// channel) is reported when the other side of that channel, in this
+// package, locks the held mutex, or with -shutdown-waits.
 //
 // WRONG:
 //
@@ -198,4 +254,19 @@
 // end (send-under-lock, recv-under-lock). The goroutine holding the
 // mutex gives up eventually; every other goroutine that needs the mutex
 // waits as long.
+//
+//	-lockedsend.shutdown-waits
+//
+// Also report waits under a mutex for another goroutine to answer or
+// finish when nothing shows that goroutine needs the mutex: receives
+// of one value, receive-only selects, sends of a channel (stop and
+// request handshakes), and calls of functions that block only that way
+// (recv-under-lock, send-under-lock, call-under-lock). Without it they
+// are reported only with deadlock evidence.
+//
+//	-lockedsend.cross-package
+//
+// Follow calls into other packages (call-under-lock) through facts. On
+// by default under go vet; the bplint command turns it off when it runs
+// standalone.
 package lockedsend

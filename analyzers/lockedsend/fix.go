@@ -7,6 +7,7 @@ import (
 	"go/format"
 	"go/token"
 	"go/types"
+	"math/bits"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -29,7 +30,7 @@ import (
 func (st *state) moveAfterUnlock(fn *fnInfo, op *chanOp, lf *lockFlow, s lockState, site *lockSite) (*analysis.SuggestedFix, string) {
 	send := op.node.(*ast.SendStmt)
 	unlock := unlockText(site)
-	if popcount(s.held) > 1 {
+	if bits.OnesCount64(s.held) > 1 {
 		return nil, "more than one mutex is held"
 	}
 	var list []ast.Stmt

@@ -61,6 +61,13 @@ type Options struct {
 	// that say which of their functions may block on a channel.
 	// Without it, call-under-lock sees only the package's own functions.
 	CrossPackage bool
+	// ShutdownWaits also reports waits for another goroutine to answer
+	// or finish (a receive of one value, a receive-only select, a stop
+	// or request handshake, and calls that block only that way) when
+	// nothing shows that the other goroutine needs the mutex: a
+	// shutdown that waits for a worker under the lock, say. Without it
+	// they are reported only when the other side locks the mutex too.
+	ShutdownWaits bool
 }
 
 // DefaultOptions returns the options the bplint command starts from.
@@ -87,6 +94,8 @@ func New(opts Options) *analysis.Analyzer {
 		"calls followed from a call made under a lock to a channel operation that may block (call-under-lock); 0 disables the rule")
 	a.Flags.BoolVar(&o.Bounded, "bounded", o.Bounded,
 		"also report selects under a lock that a context or timer case can end")
+	a.Flags.BoolVar(&o.ShutdownWaits, "shutdown-waits", o.ShutdownWaits,
+		"also report waits under a lock for another goroutine to answer or finish (receives, stop handshakes) when that goroutine does not lock the mutex")
 	return a
 }
 
@@ -103,6 +112,10 @@ type mayBlock struct {
 	// channel every blocking operation uses: a call that passes nil
 	// there does not block (the function checks for nil).
 	Param int
+	// Wait is set when the function blocks only to wait for another
+	// goroutine to answer or finish (it receives one value, or hands
+	// over a reply channel), never to hand values to a consumer.
+	Wait bool
 }
 
 func (*mayBlock) AFact() {}
@@ -112,10 +125,24 @@ func (f *mayBlock) String() string {
 	if f.Param > 0 {
 		param = fmt.Sprintf(" unless param %d is nil", f.Param)
 	}
-	if f.Depth == 0 {
-		return fmt.Sprintf("mayBlock(%s at %s%s)", f.Op, f.Pos, param)
+	wait := ""
+	if f.Wait {
+		wait = "wait: "
 	}
-	return fmt.Sprintf("mayBlock(depth %d via %s: %s at %s%s)", f.Depth, f.Via, f.Op, f.Pos, param)
+	if f.Depth == 0 {
+		return fmt.Sprintf("mayBlock(%s%s at %s%s)", wait, f.Op, f.Pos, param)
+	}
+	return fmt.Sprintf("mayBlock(%sdepth %d via %s: %s at %s%s)", wait, f.Depth, f.Via, f.Op, f.Pos, param)
+}
+
+// better reports whether f says more about a call under a mutex than g:
+// a function that may block on a consumer beats one that only waits for
+// an answer, and then fewer calls between win.
+func (f *mayBlock) better(g *mayBlock) bool {
+	if g == nil || f.Wait != g.Wait {
+		return g == nil || !f.Wait
+	}
+	return f.Depth < g.Depth
 }
 
 // why says why a function with this fact may block, completing
@@ -164,19 +191,29 @@ type fnInfo struct {
 	dones     []path          // receivers of wg.Done()
 	adds      []path          // receivers of wg.Add()
 	closes    []*ast.CallExpr // close(ch)
-	locked    []lockedAt      // mutexes locked, for wait-under-lock
+	// deferredCloses are the closes of defer statements: defer close(ch).
+	deferredCloses map[*ast.CallExpr]bool
+	locked         []lockedAt // mutexes locked, for wait-under-lock
 
 	flow     *lockFlow
 	flowErr  bool
-	block    *mayBlock // how a declared function may block, or nil
+	block    *mayBlock   // how a declared function may block, or nil
+	blockOps []blockedOp // the operations of its own body that may block
 	locals   []*chans.Local
 	localsOK bool
 }
 
+// A blockedOp is a channel operation of a function that may block.
+type blockedOp struct {
+	op   *chanOp
+	send bool // it waits for a receiver (a send, or a select with a send case)
+}
+
 // lockedAt is one Lock or RLock call: the mutex path and where.
 type lockedAt struct {
-	p   path
-	pos token.Pos
+	p    path
+	pos  token.Pos
+	read bool // RLock
 }
 
 // A spawn is a goroutine start: go f(...), go func(){...}(), x.Go(f).
@@ -200,8 +237,9 @@ type state struct {
 	fns    []*fnInfo
 	byObj  map[*types.Func]*fnInfo
 	byLit  map[*ast.FuncLit]*fnInfo
+	byNode map[ast.Node]*fnInfo // by *ast.FuncDecl or *ast.FuncLit
 	spawns []*spawn
-	prov   *provenance
+	prov   *chans.Provenance
 
 	pending []*pending
 	handoff map[*fnInfo]map[string]bool // see handoffs
@@ -210,6 +248,8 @@ type state struct {
 
 	lockSets map[*fnInfo]map[types.Object]token.Pos // for wait-under-lock, lazily
 	stable   map[*types.Var]bool                    // fields safe to read after unlocking, lazily
+	defs     map[*types.Var]ast.Node                // definitions of local variables, lazily
+	bodies   []*ast.BlockStmt                       // bodies of the outermost functions, by position, lazily
 }
 
 var filter = []ast.Node{
@@ -223,6 +263,7 @@ var filter = []ast.Node{
 	(*ast.AssignStmt)(nil),
 	(*ast.ValueSpec)(nil),
 	(*ast.CompositeLit)(nil),
+	(*ast.ReturnStmt)(nil),
 }
 
 func run(pass *analysis.Pass, opts *Options) (any, error) {
@@ -239,7 +280,8 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		ids:    make(interner),
 		byObj:  make(map[*types.Func]*fnInfo),
 		byLit:  make(map[*ast.FuncLit]*fnInfo),
-		prov:   newProvenance(),
+		byNode: make(map[ast.Node]*fnInfo),
+		prov:   chans.NewProvenance(pass.Fset, pass.TypesInfo, pass.Pkg, pass.Files),
 	}
 	for _, fileCur := range report.Files(pass, in) {
 		st.collect(fileCur)
@@ -260,6 +302,7 @@ func (st *state) collect(fileCur inspector.Cursor) {
 	var stack []*fnInfo
 	for c := range fileCur.Preorder(filter...) {
 		n := c.Node()
+		st.prov.Record(n)
 		for len(stack) > 0 && n.Pos() >= stack[len(stack)-1].cur.Node().End() {
 			stack = stack[:len(stack)-1]
 		}
@@ -274,6 +317,7 @@ func (st *state) collect(fileCur inspector.Cursor) {
 				fn.obj = obj
 				st.byObj[obj] = fn
 			}
+			st.byNode[n] = fn
 			st.fns = append(st.fns, fn)
 			stack = append(stack, fn)
 			continue
@@ -284,39 +328,10 @@ func (st *state) collect(fileCur inspector.Cursor) {
 				fn.outer = stack[0]
 			}
 			st.byLit[n] = fn
+			st.byNode[n] = fn
 			st.fns = append(st.fns, fn)
 			stack = append(stack, fn)
 			continue
-		}
-		// Channel provenance, at package level too.
-		st.prov.fn = nil
-		if len(stack) > 0 {
-			st.prov.fn = stack[len(stack)-1]
-		}
-		switch n := n.(type) {
-		case *ast.AssignStmt:
-			if len(n.Lhs) == len(n.Rhs) {
-				for i := range n.Lhs {
-					st.prov.assign(info, n.Lhs[i], n.Rhs[i])
-				}
-			} else if len(n.Lhs) == 2 && len(n.Rhs) == 1 {
-				st.prov.assign(info, n.Lhs[0], n.Rhs[0]) // v, ok := m[k]
-			}
-			continue
-		case *ast.ValueSpec:
-			if len(n.Names) == len(n.Values) {
-				for i := range n.Names {
-					st.prov.assign(info, n.Names[i], n.Values[i])
-				}
-			}
-			continue
-		case *ast.CompositeLit:
-			st.prov.compositeLit(info, n)
-			continue
-		case *ast.RangeStmt:
-			st.prov.rangeStmt(info, n)
-		case *ast.SelectStmt:
-			st.prov.selectStmt(info, n)
 		}
 		if len(stack) == 0 {
 			continue // package-level initializers
@@ -364,7 +379,7 @@ func (st *state) collectCall(fn *fnInfo, c inspector.Cursor, call *ast.CallExpr)
 		}
 		if k == lockW || k == lockR {
 			if p, _ := methodRecvPath(info, call); p != nil {
-				fn.locked = append(fn.locked, lockedAt{p, call.Pos()})
+				fn.locked = append(fn.locked, lockedAt{p, call.Pos(), k == lockR})
 			}
 		}
 		return
@@ -377,6 +392,12 @@ func (st *state) collectCall(fn *fnInfo, c inspector.Cursor, call *ast.CallExpr)
 	}
 	if len(call.Args) == 1 && calls.IsBuiltin(info, call, "close") {
 		fn.closes = append(fn.closes, call)
+		if c.ParentEdgeKind() == edge.DeferStmt_Call {
+			if fn.deferredCloses == nil {
+				fn.deferredCloses = make(map[*ast.CallExpr]bool)
+			}
+			fn.deferredCloses[call] = true
+		}
 		return
 	}
 	callee := calls.Callee(info, call)
@@ -549,38 +570,46 @@ func (st *state) summarize() {
 		if fn.obj == nil {
 			continue
 		}
+		param := -1 // the parameter every blocking operation uses
 		for _, op := range fn.ops {
 			if s, _, ok := st.stateAt(fn, op.node); !ok || s.released != 0 {
 				continue // dead code, or after releasing the caller's lock
 			}
-			if desc, _, blocks := st.blocking(fn, op, true); blocks {
-				param := st.paramOf(fn, opChan(op))
-				if param > 0 && !nilGuarded(op.cur, opChan(op)) {
-					param = 0 // a nil channel would block forever
-				}
-				if fn.block == nil {
-					fn.block = &mayBlock{Op: desc, Pos: st.shortPos(op.node.Pos()), Param: param}
-				} else if fn.block.Param != param {
-					fn.block.Param = 0
-				}
-				if fn.block.Param == 0 {
-					break
-				}
+			desc, rule, blocks := st.blocking(fn, op, true)
+			if !blocks || st.guardedUnder(fn, op) {
+				continue
+			}
+			fn.blockOps = append(fn.blockOps, blockedOp{op, rule == ruleSend})
+			p := st.paramOf(fn, opChan(op))
+			if p > 0 && !nilGuarded(op.cur, opChan(op)) {
+				p = 0 // a nil channel would block forever
+			}
+			if param < 0 {
+				param = p
+			} else if param != p {
+				param = 0
+			}
+			f := &mayBlock{Op: desc, Pos: st.shortPos(op.node.Pos()), Wait: st.waits(op)}
+			if f.better(fn.block) {
+				fn.block = f
+			}
+			if !fn.block.Wait && param == 0 {
+				break // nothing later changes the fact
 			}
 		}
+		if fn.block != nil {
+			fn.block.Param = param
+		}
 	}
-	for changed := true; changed; {
+	for changed := maxDepth > 0; changed; {
 		changed = false
 		for _, fn := range st.fns {
-			if fn.obj == nil || (fn.block != nil && fn.block.Depth == 0) {
+			if fn.obj == nil || (fn.block != nil && fn.block.Depth == 0 && !fn.block.Wait) {
 				continue
 			}
 			for _, call := range fn.calls {
 				f := st.calleeBlocks(call)
 				if f == nil || f.Depth+1 > maxDepth || passesNil(st.info, call, f) {
-					continue
-				}
-				if fn.block != nil && fn.block.Depth < f.Depth+1 {
 					continue
 				}
 				if s, _, ok := st.stateAt(fn, call); !ok || s.released != 0 {
@@ -590,9 +619,13 @@ func (st *state) summarize() {
 				if f.Param > 0 && f.Param <= len(call.Args) {
 					param = st.paramOf(fn, call.Args[f.Param-1])
 				}
+				g := &mayBlock{Depth: f.Depth + 1, Op: f.Op, Pos: f.Pos, Via: funcName(calls.Callee(st.info, call)), Param: param, Wait: f.Wait}
 				switch {
-				case fn.block == nil || fn.block.Depth > f.Depth+1:
-					fn.block = &mayBlock{Depth: f.Depth + 1, Op: f.Op, Pos: f.Pos, Via: funcName(calls.Callee(st.info, call)), Param: param}
+				case g.better(fn.block):
+					if fn.block != nil && fn.block.Param != param {
+						g.Param = 0
+					}
+					fn.block = g
 					changed = true
 				case fn.block.Param != 0 && fn.block.Param != param:
 					fn.block.Param = 0
@@ -609,6 +642,68 @@ func (st *state) summarize() {
 			st.pass.ExportObjectFact(fn.obj, fn.block)
 		}
 	}
+}
+
+// waits reports whether a blocking operation waits for another
+// goroutine to answer or finish rather than for a consumer to take a
+// value: a receive of one value, a select that only receives, a send of
+// a channel (a stop or request handshake: the receiver answers on the
+// channel sent), or the answer to a request received from a channel
+// (errc := <-d.quit; errc <- err, res := <-resCh; res.Done <- nil): the
+// requester waits for it. Sends of values, and ranges over a channel,
+// tie the mutex to a stream of values.
+func (st *state) waits(op *chanOp) bool {
+	switch n := op.node.(type) {
+	case *ast.SendStmt:
+		return handshake(st.info, n.Chan) || st.answer(n.Chan)
+	case *ast.UnaryExpr:
+		return true
+	case *ast.SelectStmt:
+		for _, s := range n.Body.List {
+			if send, ok := s.(*ast.CommClause).Comm.(*ast.SendStmt); ok {
+				return handshake(st.info, send.Chan) || st.answer(send.Chan)
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// answer reports whether the channel ch comes with a request the
+// function received from a channel: a variable defined by a receive, or
+// by a range over a channel, or a field of one.
+func (st *state) answer(ch ast.Expr) bool {
+	e := ast.Unparen(ch)
+	if sel, ok := e.(*ast.SelectorExpr); ok && chans.Field(st.info, sel) != nil {
+		e = sel.X
+	}
+	v := st.varOf(e)
+	if v == nil {
+		return false
+	}
+	switch def := st.definition(v).(type) {
+	case *ast.AssignStmt:
+		if len(def.Rhs) != 1 {
+			return false
+		}
+		u, ok := ast.Unparen(def.Rhs[0]).(*ast.UnaryExpr)
+		return ok && u.Op == token.ARROW && len(def.Lhs) > 0 && st.info.Defs[identOf(def.Lhs[0])] == v
+	case *ast.RangeStmt:
+		return chans.Of(st.info.TypeOf(def.X)) != nil
+	}
+	return false
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	id, _ := ast.Unparen(e).(*ast.Ident)
+	return id
+}
+
+// handshake reports whether ch carries channels: what is sent is where
+// the receiver answers.
+func handshake(info *types.Info, ch ast.Expr) bool {
+	c := chans.Of(info.TypeOf(ch))
+	return c != nil && chans.Of(c.Elem()) != nil
 }
 
 // allSelfContained reports whether every channel a select waits on is
@@ -668,18 +763,7 @@ func (st *state) paramOf(fn *fnInfo, e ast.Expr) int {
 // channel ch is not nil: inside `if ch != nil { ... }`.
 func nilGuarded(c inspector.Cursor, ch ast.Expr) bool {
 	want := types.ExprString(ch) + " != nil"
-	for cur := c; ; {
-		parent := cur.Parent()
-		switch p := parent.Node().(type) {
-		case *ast.FuncDecl, *ast.FuncLit, *ast.File, nil:
-			return false
-		case *ast.IfStmt:
-			if cur.Node() == p.Body && strings.Contains(types.ExprString(p.Cond), want) {
-				return true
-			}
-		}
-		cur = parent
-	}
+	return inIfBody(c, func(cond ast.Expr) bool { return strings.Contains(types.ExprString(cond), want) })
 }
 
 // passesNil reports whether call passes nil for the channel parameter
@@ -722,16 +806,21 @@ func (st *state) check(fn *fnInfo) {
 		if !blocks {
 			continue
 		}
-		p := &pending{fn: fn, lf: lf, s: s, pos: op.node.Pos(),
-			emit: func(site *lockSite) { st.reportOp(fn, op, lf, s, site, desc, rule) }}
+		send := rule == ruleSend
+		p := &pending{fn: fn, lf: lf, s: s, pos: op.node.Pos(), wait: st.waits(op),
+			side: func(site *lockSite) *evidence { return st.otherSide(fn, op, send, site) },
+			emit: func(site *lockSite, ev *evidence) { st.reportOp(fn, op, lf, s, site, desc, rule, ev) }}
 		if sel, ok := op.node.(*ast.SelectStmt); ok && st.allSelfContained(fn, sel) ||
 			!ok && st.selfContained(fn, opChan(op)) {
 			// Waiting for the function's own goroutines: only a
 			// problem when they need the mutex.
-			p.evidence = func(site *lockSite) bool {
-				_, _, ok := st.otherSide(fn, op, rule == ruleSend, site)
-				return ok
-			}
+			p.needSide = true
+		}
+		if sel, ok := op.node.(*ast.SelectStmt); ok && send {
+			p.exempt = func(site *lockSite) bool { return st.closedFirst(sel, site) }
+		}
+		if u, ok := op.node.(*ast.UnaryExpr); ok {
+			p.exempt = func(site *lockSite) bool { return st.stateGuarded(fn, op, u, site) }
 		}
 		st.pending = append(st.pending, p)
 	}
@@ -745,8 +834,9 @@ func (st *state) check(fn *fnInfo) {
 			if f == nil || f.Depth > st.opts.Depth-1 || passesNil(st.info, call, f) {
 				continue
 			}
-			st.pending = append(st.pending, &pending{fn: fn, lf: lf, s: s, pos: call.Pos(),
-				emit: func(site *lockSite) { st.reportCall(call, site, f) }})
+			st.pending = append(st.pending, &pending{fn: fn, lf: lf, s: s, pos: call.Pos(), wait: f.Wait,
+				side: func(site *lockSite) *evidence { return st.calleeSide(call, site) },
+				emit: func(site *lockSite, ev *evidence) { st.reportCall(call, site, f, ev) }})
 		}
 	}
 	for _, call := range fn.waits {
@@ -758,14 +848,42 @@ func (st *state) check(fn *fnInfo) {
 	}
 }
 
-func (st *state) reportCall(call *ast.CallExpr, site *lockSite, f *mayBlock) {
+// calleeSide returns the deadlock evidence for a call of a function of
+// the package whose own body may block: the other side of one of its
+// blocking operations locks the mutex of site.
+func (st *state) calleeSide(call *ast.CallExpr, site *lockSite) *evidence {
+	callee := calls.Callee(st.info, call)
+	if callee == nil {
+		return nil
+	}
+	g := st.byObj[callee.Origin()]
+	if g == nil {
+		return nil
+	}
+	for _, b := range g.blockOps {
+		if ev := st.otherSide(g, b.op, b.send, site); ev != nil {
+			return ev
+		}
+	}
+	return nil
+}
+
+func (st *state) reportCall(call *ast.CallExpr, site *lockSite, f *mayBlock, ev *evidence) {
 	name := exprText(st.pass.Fset, call.Fun)
+	mu := site.text
+	deadlock := fmt.Sprintf("every goroutine that needs %s waits as long, and deadlocks if the other side of the channel needs %[1]s", mu)
+	related := st.related(site, call.Pos())
+	if ev != nil {
+		deadlock = fmt.Sprintf("every goroutine that needs %[1]s waits as long, and %[2]s, which %[3]s, locks %[1]s too (%[4]s): they can deadlock",
+			mu, ev.side.who, ev.side.what, st.shortPos(ev.lock))
+		related = append(related, ev.related(mu)...)
+	}
 	st.r.Report(ruleCall, analysis.Diagnostic{
 		Pos: call.Pos(),
 		End: call.End(),
-		Message: fmt.Sprintf("call to %s while %s is locked (line %d): %s may block on a channel: %s; every goroutine that needs %[2]s waits as long, and deadlocks if the other side of the channel needs %[2]s; call it after unlocking",
-			name, site.text, st.line(site.lockBefore(call.Pos())), name, f.why()),
-		Related: st.related(site, call.Pos()),
+		Message: fmt.Sprintf("call to %s while %s is locked (line %d): %s may block on a channel: %s; %s; call it after unlocking",
+			name, mu, st.line(site.lockBefore(call.Pos())), name, f.why(), deadlock),
+		Related: related,
 	})
 }
 
@@ -819,13 +937,22 @@ func (st *state) handoffs() map[*fnInfo]map[string]bool {
 // A pending finding waits for the package-wide view of which mutexes
 // only serialize blocking operations.
 type pending struct {
-	fn   *fnInfo
-	lf   *lockFlow
-	s    lockState
-	pos  token.Pos
-	emit func(site *lockSite)
-	// evidence, when set, must hold for a mutex to be reported.
-	evidence func(site *lockSite) bool
+	fn  *fnInfo
+	lf  *lockFlow
+	s   lockState
+	pos token.Pos
+	// wait is set when the operation waits for another goroutine to
+	// answer or finish: without -shutdown-waits it is reported only
+	// with evidence that the other side needs the mutex.
+	wait bool
+	// needSide is set when the finding needs that evidence anyway (a
+	// channel shared only with the function's own goroutines).
+	needSide bool
+	// side returns the evidence for the mutex of site, or nil.
+	side func(site *lockSite) *evidence
+	// exempt, when set, reports mutexes the operation may hold.
+	exempt func(site *lockSite) bool
+	emit   func(site *lockSite, ev *evidence)
 }
 
 // flush reports the pending findings. A mutex that the package locks
@@ -834,7 +961,8 @@ type pending struct {
 // operations, as io.Pipe's write mutex serializes writers: making other
 // goroutines wait is its purpose, so findings under it alone are
 // dropped. Exported mutex fields are excluded: other packages may lock
-// them around anything.
+// them around anything. Waits for another goroutine are counted as
+// blocking here even when they are not reported.
 func (st *state) flush() {
 	blocksUnder := make(map[*fnInfo]map[types.Object]bool)
 	for _, p := range st.pending {
@@ -863,20 +991,28 @@ func (st *state) flush() {
 	}
 	handoff := st.handoffs()
 	for _, p := range st.pending {
+		needSide := p.needSide || p.wait && !st.opts.ShutdownWaits
 		var best *lockSite
+		var bestEv *evidence
 		for i, site := range p.lf.sites {
 			if p.s.held&(1<<i) == 0 || serializing[site.p.last()] || handoff[p.fn.outer][site.key] {
 				continue
 			}
-			if p.evidence != nil && !p.evidence(site) {
+			if p.exempt != nil && p.exempt(site) {
 				continue
 			}
-			if best == nil || site.lockBefore(p.pos) > best.lockBefore(p.pos) {
-				best = site
+			ev := p.side(site)
+			if needSide && ev == nil {
+				continue
+			}
+			// The mutex with evidence, else the one locked last.
+			if best == nil || ev != nil && bestEv == nil ||
+				(ev != nil) == (bestEv != nil) && site.lockBefore(p.pos) > best.lockBefore(p.pos) {
+				best, bestEv = site, ev
 			}
 		}
 		if best != nil {
-			p.emit(best)
+			p.emit(best, bestEv)
 		}
 	}
 }
@@ -894,10 +1030,15 @@ func (st *state) blocking(fn *fnInfo, op *chanOp, fact bool) (string, report.Rul
 		}
 		return "sends on " + exprText(fset, n.Chan), ruleSend, true
 	case *ast.UnaryExpr:
-		if chans.RecvKind(st.info, n.X) == chans.Timer {
+		switch chans.RecvKind(st.info, n.X) {
+		case chans.Timer:
 			return "", report.Rule{}, false // a sleep
+		case chans.CtxDone:
+			if st.cancelledBefore(fn, op) {
+				return "", report.Rule{}, false // already closed
+			}
 		}
-		if st.prov.semaphore(st.info, n.X) || st.tokenChan(n.X) || st.lenGuarded(op.cur, n.X) || fact && st.selfContained(fn, n.X) {
+		if st.prov.Role(n.X) == chans.Semaphore || st.tokenChan(n.X) || st.lenGuarded(op.cur, n.X) || fact && st.selfContained(fn, n.X) {
 			return "", report.Rule{}, false
 		}
 		return "receives from " + exprText(fset, n.X), ruleRecv, true
@@ -914,11 +1055,7 @@ func (st *state) blocking(fn *fnInfo, op *chanOp, fact bool) (string, report.Rul
 		timers := 0
 		for _, s := range n.Body.List {
 			cc := s.(*ast.CommClause)
-			kind := chans.CaseKind(st.info, cc)
-			if kind == chans.Recv && st.prov.ctxDoneVar(st.info, chans.RecvChan(cc.Comm)) {
-				kind = chans.CtxDone // done := ctx.Done(); ... case <-done:
-			}
-			switch kind {
+			switch st.caseKind(cc) {
 			case chans.Send:
 				if send == nil {
 					send = cc.Comm.(*ast.SendStmt).Chan
@@ -952,6 +1089,45 @@ func (st *state) blocking(fn *fnInfo, op *chanOp, fact bool) (string, report.Rul
 		}
 	}
 	return "", report.Rule{}, false
+}
+
+// caseKind classifies a select case as chans.CaseKind does, and also
+// takes a receive from a variable that only ever holds a context's Done
+// channel, or only a timer's channel, for a context or timer case:
+//
+//	var done <-chan struct{}
+//	if opts.ctx != nil {
+//		done = opts.ctx.Done()
+//	}
+//
+// The variable is nil, and its case never ready, when the caller asked
+// for no bound; the author bounded the wait when there is one.
+func (st *state) caseKind(cc *ast.CommClause) chans.Kind {
+	k := chans.CaseKind(st.info, cc)
+	if k != chans.Recv {
+		return k
+	}
+	ch := chans.RecvChan(cc.Comm)
+	if _, ok := ast.Unparen(ch).(*ast.Ident); !ok {
+		return k
+	}
+	vals, ok := st.prov.Values(ch)
+	if !ok {
+		return k
+	}
+	kind, n := chans.Recv, 0
+	for _, v := range vals {
+		if isNil(st.info, v.Value) {
+			continue
+		}
+		vk := chans.RecvKind(st.info, v.Value)
+		if vk == chans.Recv || n > 0 && vk != kind {
+			return k
+		}
+		kind = vk
+		n++
+	}
+	return kind
 }
 
 // shortPos renders pos as "file.go:line" for facts and messages.

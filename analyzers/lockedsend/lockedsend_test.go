@@ -53,8 +53,19 @@ func BenchmarkAnalyzerSplit(b *testing.B) {
 	b.ReportMetric(float64(ndeps)/float64(b.N), "dep-pkgs")
 }
 
+// TestRecvUnderLock checks receives with -shutdown-waits: by default a
+// receive is reported only when the sender needs the mutex too (see
+// TestShutdown and the deadlock cases of TestSendUnderLock).
 func TestRecvUnderLock(t *testing.T) {
-	fixtest.Run(t, analysistest.TestData(), lockedsend.Analyzer, "recvunderlock")
+	a := lockedsend.New(lockedsend.Options{Depth: 1, CrossPackage: true, ShutdownWaits: true})
+	fixtest.Run(t, analysistest.TestData(), a, "recvunderlock")
+}
+
+// TestShutdownWaits checks waits for another goroutine under
+// -shutdown-waits, and the waits that stay quiet even then.
+func TestShutdownWaits(t *testing.T) {
+	a := lockedsend.New(lockedsend.Options{Depth: 1, CrossPackage: true, ShutdownWaits: true})
+	fixtest.Run(t, analysistest.TestData(), a, "callunderlock/a", "shutdownwaits")
 }
 
 func TestCallUnderLock(t *testing.T) {
@@ -103,4 +114,8 @@ func TestWaitUnderLock(t *testing.T) {
 func TestBounded(t *testing.T) {
 	a := lockedsend.New(lockedsend.Options{Depth: 2, Bounded: true, CrossPackage: true})
 	fixtest.Run(t, analysistest.TestData(), a, "bounded")
+}
+
+func TestShutdown(t *testing.T) {
+	fixtest.Run(t, analysistest.TestData(), lockedsend.Analyzer, "shutdown")
 }

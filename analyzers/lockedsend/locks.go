@@ -341,33 +341,9 @@ func (lf *lockFlow) stateIn(b *cfg.Block, i int) lockState {
 // atRange returns the state at the head of a range loop, where each
 // receive of a range over a channel happens.
 func (lf *lockFlow) atRange(rs *ast.RangeStmt) (lockState, bool) {
-	for _, b := range lf.g.CFG.Blocks {
-		if b.Kind == cfg.KindRangeLoop && b.Stmt == rs {
-			if !b.Live {
-				return lockState{}, false
-			}
-			return lf.in[b.Index], true
-		}
+	b := lf.g.BlockOf(rs, cfg.KindRangeLoop)
+	if b == nil || !b.Live {
+		return lockState{}, false
 	}
-	return lockState{}, false
-}
-
-// heldSite returns the mutex held in s that was locked last before
-// pos, the one whose critical section most tightly encloses pos.
-func (lf *lockFlow) heldSite(s lockState, pos token.Pos) *lockSite {
-	var best *lockSite
-	for i, site := range lf.sites {
-		if s.held&(1<<i) != 0 && (best == nil || site.lockBefore(pos) > best.lockBefore(pos)) {
-			best = site
-		}
-	}
-	return best
-}
-
-func popcount(x uint64) int {
-	n := 0
-	for ; x != 0; x &= x - 1 {
-		n++
-	}
-	return n
+	return lf.in[b.Index], true
 }

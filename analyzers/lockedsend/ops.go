@@ -15,6 +15,11 @@ import (
 	"github.com/bplint/bplint/analyzers/internal/report"
 )
 
+func isNil(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[ast.Unparen(e)]
+	return ok && tv.IsNil()
+}
+
 // exprText renders a (short) expression on one line for messages.
 func exprText(_ *token.FileSet, e ast.Expr) string { return types.ExprString(e) }
 
@@ -28,12 +33,18 @@ func (st *state) neverBlocks(fn *fnInfo, op *chanOp, send *ast.SendStmt, fact bo
 	if room, known := st.freshHasRoom(op.cur, send.Chan); known {
 		return room
 	}
-	return st.lenGuarded(op.cur, send.Chan) ||
-		st.prov.semaphore(st.info, send.Chan) ||
+	if st.lenGuarded(op.cur, send.Chan) ||
 		st.tokenChan(send.Chan) ||
 		st.localHasRoom(fn, send.Chan) ||
-		drainedBefore(op.cur, send.Chan) ||
-		st.prov.bufferedByConstruction(st.info, send.Chan)
+		st.slotPerGoroutine(fn, send.Chan) ||
+		chans.DrainedBefore(op.cur, send.Chan) {
+		return true
+	}
+	switch st.prov.Role(send.Chan) {
+	case chans.OneShot, chans.Notify, chans.Reply, chans.Semaphore, chans.Token:
+		return true // buffered by construction for this send, or a lock
+	}
+	return false
 }
 
 // freshHasRoom looks for the assignment of the channel expression ch (a
@@ -208,7 +219,12 @@ func (st *state) roomFor(capExpr ast.Expr, want string, between []ast.Stmt, last
 // maxSends returns the most sends on the channel written want that
 // one execution of s can make, counting exclusive branches once, and a
 // large number when a loop in s sends.
-func maxSends(s ast.Node, want string) int {
+func maxSends(s ast.Node, want string) int { return countSends(s, want, false) }
+
+// sendsPerRound is maxSends counting one iteration of each loop.
+func sendsPerRound(s ast.Node, want string) int { return countSends(s, want, true) }
+
+func countSends(s ast.Node, want string, perRound bool) int {
 	const many = 1 << 20
 	switch s := s.(type) {
 	case nil:
@@ -224,32 +240,35 @@ func maxSends(s ast.Node, want string) int {
 		}
 		n := 0
 		for _, x := range s.List {
-			n += maxSends(x, want)
+			n += countSends(x, want, perRound)
 		}
 		return n
 	case *ast.IfStmt:
-		return maxSends(s.Init, want) + max(maxSends(s.Body, want), maxSends(s.Else, want))
+		return countSends(s.Init, want, perRound) + max(countSends(s.Body, want, perRound), countSends(s.Else, want, perRound))
 	case *ast.SwitchStmt:
-		return maxSends(s.Init, want) + maxClause(s.Body, want)
+		return countSends(s.Init, want, perRound) + maxClause(s.Body, want, perRound)
 	case *ast.TypeSwitchStmt:
-		return maxSends(s.Init, want) + maxClause(s.Body, want)
+		return countSends(s.Init, want, perRound) + maxClause(s.Body, want, perRound)
 	case *ast.SelectStmt:
-		return maxClause(s.Body, want)
+		return maxClause(s.Body, want, perRound)
 	case *ast.CaseClause:
 		n := 0
 		for _, x := range s.Body {
-			n += maxSends(x, want)
+			n += countSends(x, want, perRound)
 		}
 		return n
 	case *ast.CommClause:
-		n := maxSends(s.Comm, want)
+		n := countSends(s.Comm, want, perRound)
 		for _, x := range s.Body {
-			n += maxSends(x, want)
+			n += countSends(x, want, perRound)
 		}
 		return n
 	case *ast.LabeledStmt:
-		return maxSends(s.Stmt, want)
+		return countSends(s.Stmt, want, perRound)
 	case *ast.ForStmt, *ast.RangeStmt:
+		if perRound {
+			return countSends(loopBody(s), want, true)
+		}
 		if maxSendsAny(s, want) > 0 {
 			return many
 		}
@@ -258,10 +277,18 @@ func maxSends(s ast.Node, want string) int {
 	return maxSendsAny(s, want)
 }
 
-func maxClause(body *ast.BlockStmt, want string) int {
+// loopBody returns the body of a for or range statement.
+func loopBody(loop ast.Node) *ast.BlockStmt {
+	if f, ok := loop.(*ast.ForStmt); ok {
+		return f.Body
+	}
+	return loop.(*ast.RangeStmt).Body
+}
+
+func maxClause(body *ast.BlockStmt, want string, perRound bool) int {
 	n := 0
 	for _, c := range body.List {
-		n = max(n, maxSends(c, want))
+		n = max(n, countSends(c, want, perRound))
 	}
 	return n
 }
@@ -269,15 +296,22 @@ func maxClause(body *ast.BlockStmt, want string) int {
 // maxSendsAny counts the sends on want anywhere in n, outside function
 // literals.
 func maxSendsAny(n ast.Node, want string) int {
+	return countIn(n, func(x ast.Node) bool {
+		send, ok := x.(*ast.SendStmt)
+		return ok && types.ExprString(send.Chan) == want
+	})
+}
+
+// countIn counts the nodes of n, outside function literals, for which
+// pred holds.
+func countIn(n ast.Node, pred func(ast.Node) bool) int {
 	count := 0
 	ast.Inspect(n, func(x ast.Node) bool {
-		switch x := x.(type) {
-		case *ast.FuncLit:
+		if _, ok := x.(*ast.FuncLit); ok {
 			return false
-		case *ast.SendStmt:
-			if types.ExprString(x.Chan) == want {
-				count++
-			}
+		}
+		if x != nil && pred(x) {
+			count++
 		}
 		return true
 	})
@@ -326,24 +360,17 @@ func (st *state) lenGuarded(c inspector.Cursor, ch ast.Expr) bool {
 		})
 		return found
 	}
-	for cur := c; ; {
-		parent := cur.Parent()
-		switch p := parent.Node().(type) {
-		case *ast.FuncDecl, *ast.FuncLit, *ast.File, nil:
-			return false
+	return anyEnclosing(c, func(n, child ast.Node) bool {
+		switch p := n.(type) {
 		case *ast.IfStmt:
-			if cur.Node() == p.Body && mentionsLen(p.Cond) {
-				return true
-			}
+			return child == p.Body && mentionsLen(p.Cond)
 		case *ast.ForStmt:
 			// for len(ch) > 0 { v := <-ch; ... }
-			if cur.Node() == p.Body && p.Cond != nil && mentionsLen(p.Cond) {
-				return true
-			}
+			return child == p.Body && p.Cond != nil && mentionsLen(p.Cond)
 		case *ast.BlockStmt:
 			// An earlier `if len(ch) ... { return }` in the same block.
 			for _, s := range p.List {
-				if s.Pos() >= cur.Node().Pos() {
+				if s.Pos() >= child.Pos() {
 					break
 				}
 				if is, ok := s.(*ast.IfStmt); ok && is.Else == nil && mentionsLen(is.Cond) && leaves(is.Body) {
@@ -351,8 +378,33 @@ func (st *state) lenGuarded(c inspector.Cursor, ch ast.Expr) bool {
 				}
 			}
 		}
+		return false
+	})
+}
+
+// anyEnclosing reports whether f holds for a node enclosing c inside
+// its function, given the node and its child on the way down to c.
+func anyEnclosing(c inspector.Cursor, f func(n, child ast.Node) bool) bool {
+	for cur := c; ; {
+		parent := cur.Parent()
+		switch parent.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit, *ast.File, nil:
+			return false
+		}
+		if f(parent.Node(), cur.Node()) {
+			return true
+		}
 		cur = parent
 	}
+}
+
+// inIfBody reports whether c is in the body of an if statement of its
+// function whose condition satisfies cond.
+func inIfBody(c inspector.Cursor, cond func(ast.Expr) bool) bool {
+	return anyEnclosing(c, func(n, child ast.Node) bool {
+		is, ok := n.(*ast.IfStmt)
+		return ok && child == is.Body && cond(is.Cond)
+	})
 }
 
 // leaves reports whether a block ends by leaving its enclosing code.
@@ -374,55 +426,37 @@ func leaves(b *ast.BlockStmt) bool {
 // more sends than that, none in a loop, or make(chan T, len(xs)) and
 // one send per iteration of a range over xs.
 func (st *state) localHasRoom(fn *fnInfo, ch ast.Expr) bool {
-	id, ok := ast.Unparen(ch).(*ast.Ident)
-	if !ok {
+	l := st.localChan(fn, ch)
+	if l == nil || l.Remade || l.Escapes || len(l.Passed) > 0 {
 		return false
 	}
-	v, ok := st.info.Uses[id].(*types.Var)
-	if !ok {
-		return false
-	}
-	outer := fn.outer
-	if !outer.localsOK {
-		outer.locals = chans.Locals(st.info, outer.cur)
-		outer.localsOK = true
-	}
-	for _, l := range outer.locals {
-		if l.Var != v {
-			continue
-		}
-		if l.Remade || l.Escapes || len(l.Passed) > 0 {
+	if n, ok := l.ConstCap(st.info); ok {
+		if n == 0 || int64(len(l.Sends)) > n {
 			return false
 		}
-		if n, ok := l.ConstCap(st.info); ok {
-			if n == 0 || int64(len(l.Sends)) > n {
-				return false
-			}
-			for _, s := range l.Sends {
-				if len(loops(s.Cursor)) > 0 {
-					return false
-				}
-			}
-			return true
-		}
-		call, ok := ast.Unparen(l.Cap).(*ast.CallExpr)
-		if !ok || len(call.Args) != 1 || !calls.IsBuiltin(st.info, call, "len") {
-			return false
-		}
-		xs := types.ExprString(call.Args[0])
 		for _, s := range l.Sends {
-			ls := loops(s.Cursor)
-			if len(ls) != 1 {
-				return false
-			}
-			rs, ok := ls[0].(*ast.RangeStmt)
-			if !ok || types.ExprString(rs.X) != xs {
+			if len(loops(s.Cursor)) > 0 {
 				return false
 			}
 		}
 		return true
 	}
-	return false
+	call, ok := ast.Unparen(l.Cap).(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 || !calls.IsBuiltin(st.info, call, "len") {
+		return false
+	}
+	xs := types.ExprString(call.Args[0])
+	for _, s := range l.Sends {
+		ls := loops(s.Cursor)
+		if len(ls) != 1 {
+			return false
+		}
+		rs, ok := ls[0].(*ast.RangeStmt)
+		if !ok || types.ExprString(rs.X) != xs {
+			return false
+		}
+	}
+	return true
 }
 
 // loops returns the loops enclosing c up to the declared function,
@@ -464,7 +498,7 @@ func unlockText(site *lockSite) string {
 	return site.text + ".Unlock()"
 }
 
-func (st *state) reportOp(fn *fnInfo, op *chanOp, lf *lockFlow, s lockState, site *lockSite, desc string, rule report.Rule) {
+func (st *state) reportOp(fn *fnInfo, op *chanOp, lf *lockFlow, s lockState, site *lockSite, desc string, rule report.Rule, ev *evidence) {
 	pos := op.node.Pos()
 	end := op.node.End()
 	switch n := op.node.(type) {
@@ -483,11 +517,9 @@ func (st *state) reportOp(fn *fnInfo, op *chanOp, lf *lockFlow, s lockState, sit
 		other = "a sender"
 	}
 	deadlock := fmt.Sprintf("and %s that needs %s deadlocks", other, mu)
-	if side, lockPos, ok := st.otherSide(fn, op, rule == ruleSend, site); ok {
-		deadlock = fmt.Sprintf("and %s, which %s, locks %s too (%s): they can deadlock", side.who, side.what, mu, st.shortPos(lockPos))
-		related = append(related,
-			analysis.RelatedInformation{Pos: side.pos, Message: side.what},
-			analysis.RelatedInformation{Pos: lockPos, Message: "and locks " + mu + " here"})
+	if ev != nil {
+		deadlock = fmt.Sprintf("and %s, which %s, locks %s too (%s): they can deadlock", ev.side.who, ev.side.what, mu, st.shortPos(ev.lock))
+		related = append(related, ev.related(mu)...)
 	}
 	var msg string
 	var fixes []analysis.SuggestedFix
@@ -526,36 +558,72 @@ type sides struct {
 	sends []sideOp // sends, send cases, closes
 }
 
-// A sideOp is one operation on a channel field, in function fn.
+// A sideOp is one operation on a channel, in function fn.
 type sideOp struct {
-	fn   *fnInfo
-	node ast.Node         // the operation: a *ast.SendStmt for plain sends
-	cur  inspector.Cursor // its cursor, for plain operations
-	pos  token.Pos
-	who  string // "Server.loop", "the function literal at x.go:12"
-	what string // "receives from s.events"
+	fn       *fnInfo
+	node     ast.Node         // the send, receive, range, select case communication, or close call
+	plain    bool             // node is a plain operation of fn.ops (not a select case or a close)
+	cur      inspector.Cursor // its cursor, for plain operations
+	pos      token.Pos
+	when     token.Pos // where it runs in fn's order: the end of fn for a deferred close
+	deferred bool
+	who      string // "Server.loop", "the function literal at x.go:12"
+	what     string // "receives from s.events"
+}
+
+// evidence is an operation on the other side of a channel, in another
+// function that locks the mutex the operation holds.
+type evidence struct {
+	side sideOp
+	lock token.Pos // where the other side locks the mutex
+}
+
+func (ev *evidence) related(mu string) []analysis.RelatedInformation {
+	return []analysis.RelatedInformation{
+		{Pos: ev.side.pos, Message: ev.side.what},
+		{Pos: ev.lock, Message: "and locks " + mu + " here"},
+	}
 }
 
 // otherSide returns an operation on the other side of the channel op
 // works on (a receive for a send, a send or close for a receive), in
-// another function of the package that locks site's mutex too. It
-// knows three kinds of channels: fields (s.events), local channels
-// shared with the function's own goroutines, and channels kept in a
-// collection field by the function that waits on them (a waiter
-// stores `wait` in s.waiters[id] and receives from it).
-func (st *state) otherSide(fn *fnInfo, op *chanOp, send bool, site *lockSite) (sideOp, token.Pos, bool) {
+// another function of the package that locks site's mutex too before
+// it gets there, or nil. It knows three kinds of channels: fields
+// (s.events), local channels shared with the function's own
+// goroutines, and channels kept in a collection field by the function
+// that waits on them (a waiter stores `wait` in s.waiters[id] and
+// receives from it).
+func (st *state) otherSide(fn *fnInfo, op *chanOp, send bool, site *lockSite) *evidence {
 	mu := site.p.last()
 	for _, ch := range opChans(st.info, op, send) {
+		fresh := loopLocal(st.info, ch, site)
 		for _, o := range st.counterparts(fn, ch, send) {
 			if o.fn == fn {
 				continue
 			}
-			if pos, ok := st.locksBefore(o.fn, mu, o.pos); ok {
-				return o, pos, true
+			if pos, ok := st.locksBefore(o.fn, mu, o.when, fresh); ok {
+				return &evidence{o, pos}
 			}
 		}
 	}
-	return sideOp{}, 0, false
+	return nil
+}
+
+// loopLocal returns the positions of the declarations of the channel
+// variable ch and of the variable the mutex of site starts from: a loop
+// that holds one of them makes a new channel or mutex each time round,
+// so the next iteration locking it is no evidence.
+func loopLocal(info *types.Info, ch ast.Expr, site *lockSite) []token.Pos {
+	var out []token.Pos
+	if id, ok := ast.Unparen(ch).(*ast.Ident); ok {
+		if v, ok := info.Uses[id].(*types.Var); ok {
+			out = append(out, v.Pos())
+		}
+	}
+	if v, ok := site.p[0].(*types.Var); ok && !v.IsField() {
+		out = append(out, v.Pos())
+	}
+	return out
 }
 
 // opChans returns the channels an operation waits on: for a select,
@@ -600,16 +668,12 @@ func (st *state) counterparts(fn *fnInfo, ch ast.Expr, send bool) []sideOp {
 		}
 		return sd.sends
 	}
-	if f := fieldOf(st.info, ch); f != nil {
+	if f := chans.Field(st.info, ch); f != nil {
 		st.indexSides()
 		return pick(st.sides[f])
 	}
-	id, ok := ast.Unparen(ch).(*ast.Ident)
-	if !ok {
-		return nil
-	}
-	v, ok := st.info.Uses[id].(*types.Var)
-	if !ok {
+	v := st.varOf(ch)
+	if v == nil {
 		return nil
 	}
 	if l := st.local(fn, v); l != nil {
@@ -618,21 +682,17 @@ func (st *state) counterparts(fn *fnInfo, ch ast.Expr, send bool) []sideOp {
 	}
 	// An element of a collection field: the functions that store a
 	// channel of theirs there wait on it.
-	coll := st.prov.collectionOf(st.info, ch)
+	coll := st.prov.CollectionOf(ch)
 	if coll == nil {
 		return nil
 	}
 	var out []sideOp
-	for _, es := range st.prov.elemFns[coll] {
-		id, ok := ast.Unparen(es.e).(*ast.Ident)
-		if !ok || es.fn == nil {
-			continue
+	elems, _ := st.prov.Elems(coll)
+	for _, es := range elems {
+		lv, storer := st.varOf(es.Value), st.byNode[es.Func]
+		if lv != nil && storer != nil {
+			out = append(out, pick(st.localSides(storer.outer, lv))...)
 		}
-		lv, ok := st.info.Uses[id].(*types.Var)
-		if !ok {
-			continue
-		}
-		out = append(out, pick(st.localSides(es.fn.outer, lv))...)
 	}
 	return out
 }
@@ -653,19 +713,31 @@ func (st *state) local(fn *fnInfo, v *types.Var) *chans.Local {
 	return nil
 }
 
-// selfContained reports whether v is a channel the function makes and
+// localChan returns the channel made by the function enclosing fn that
+// the expression ch names, or nil.
+func (st *state) localChan(fn *fnInfo, ch ast.Expr) *chans.Local {
+	v := st.varOf(ch)
+	if v == nil {
+		return nil
+	}
+	return st.local(fn, v)
+}
+
+// varOf returns the variable an identifier uses, or nil.
+func (st *state) varOf(e ast.Expr) *types.Var {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, _ := st.info.Uses[id].(*types.Var)
+	return v
+}
+
+// selfContained reports whether ch is a channel the function makes and
 // shares only with its own goroutines: waiting on it waits for work the
 // function started, not for a consumer elsewhere.
 func (st *state) selfContained(fn *fnInfo, ch ast.Expr) bool {
-	id, ok := ast.Unparen(ch).(*ast.Ident)
-	if !ok {
-		return false
-	}
-	v, ok := st.info.Uses[id].(*types.Var)
-	if !ok {
-		return false
-	}
-	l := st.local(fn, v)
+	l := st.localChan(fn, ch)
 	return l != nil && !l.Escapes && !l.Remade && len(l.Passed) == 0
 }
 
@@ -677,9 +749,8 @@ func (st *state) localSides(outer *fnInfo, v *types.Var) *sides {
 		if fn.outer != outer {
 			continue
 		}
-		st.eachOp(fn, func(op *chanOp, e ast.Expr, pos token.Pos, recv bool, verb string) {
-			if id, ok := ast.Unparen(e).(*ast.Ident); ok && st.info.Uses[id] == v {
-				o := sideOp{fn: fn, pos: pos, who: st.fnName(fn), what: verb + " " + id.Name}
+		st.eachOp(fn, func(o sideOp, ch ast.Expr, recv bool) {
+			if id, ok := ast.Unparen(ch).(*ast.Ident); ok && st.info.Uses[id] == v {
 				if recv {
 					sd.recvs = append(sd.recvs, o)
 				} else {
@@ -691,34 +762,49 @@ func (st *state) localSides(outer *fnInfo, v *types.Var) *sides {
 	return sd
 }
 
-// eachOp calls f for every channel operation of fn: the channel, where,
-// whether it receives, and a verb for messages.
-func (st *state) eachOp(fn *fnInfo, f func(op *chanOp, ch ast.Expr, pos token.Pos, recv bool, verb string)) {
+// eachOp calls f for every channel operation of fn: the operation,
+// its channel, and whether it receives.
+func (st *state) eachOp(fn *fnInfo, f func(o sideOp, ch ast.Expr, recv bool)) {
+	who := st.fnName(fn)
+	side := func(node ast.Node, ch ast.Expr, verb string) sideOp {
+		return sideOp{fn: fn, node: node, pos: node.Pos(), when: node.Pos(), who: who, what: verb + " " + types.ExprString(ch)}
+	}
 	for _, op := range fn.ops {
 		switch n := op.node.(type) {
 		case *ast.SendStmt:
-			f(op, n.Chan, n.Pos(), false, "sends on")
+			o := side(n, n.Chan, "sends on")
+			o.plain, o.cur = true, op.cur
+			f(o, n.Chan, false)
 		case *ast.UnaryExpr:
-			f(op, n.X, n.Pos(), true, "receives from")
+			o := side(n, n.X, "receives from")
+			o.plain, o.cur = true, op.cur
+			f(o, n.X, true)
 		case *ast.RangeStmt:
-			f(op, n.X, n.Pos(), true, "ranges over")
+			o := side(n, n.X, "ranges over")
+			o.plain, o.cur = true, op.cur
+			f(o, n.X, true)
 		case *ast.SelectStmt:
 			for _, s := range n.Body.List {
 				cc := s.(*ast.CommClause)
 				switch c := cc.Comm.(type) {
 				case nil:
 				case *ast.SendStmt:
-					f(nil, c.Chan, c.Pos(), false, "sends on")
+					f(side(c, c.Chan, "sends on"), c.Chan, false)
 				default:
 					if x := chans.RecvChan(c); x != nil {
-						f(nil, x, c.Pos(), true, "receives from")
+						f(side(c, x, "receives from"), x, true)
 					}
 				}
 			}
 		}
 	}
 	for _, call := range fn.closes {
-		f(nil, call.Args[0], call.Pos(), false, "closes")
+		o := side(call, call.Args[0], "closes")
+		if fn.deferredCloses[call] {
+			o.deferred = true
+			o.when = fn.body.End() // runs when fn returns
+		}
+		f(o, call.Args[0], false)
 	}
 }
 
@@ -729,8 +815,8 @@ func (st *state) indexSides() {
 	}
 	st.sides = make(map[*types.Var]*sides)
 	for _, fn := range st.fns {
-		st.eachOp(fn, func(op *chanOp, e ast.Expr, pos token.Pos, recv bool, verb string) {
-			f := fieldOf(st.info, e)
+		st.eachOp(fn, func(o sideOp, ch ast.Expr, recv bool) {
+			f := chans.Field(st.info, ch)
 			if f == nil {
 				return
 			}
@@ -738,10 +824,6 @@ func (st *state) indexSides() {
 			if sd == nil {
 				sd = new(sides)
 				st.sides[f] = sd
-			}
-			o := sideOp{fn: fn, pos: pos, who: st.fnName(fn), what: verb + " " + types.ExprString(e)}
-			if op != nil {
-				o.node, o.cur = op.node, op.cur
 			}
 			if recv {
 				sd.recvs = append(sd.recvs, o)
@@ -758,11 +840,11 @@ func (st *state) indexSides() {
 // sends on it also receives from it). Taking a token under a mutex
 // nests locks; it is not backpressure from a consumer.
 func (st *state) tokenChan(ch ast.Expr) bool {
-	f := fieldOf(st.info, ch)
-	if f == nil || st.prov.unknown[f] {
+	f := chans.Field(st.info, ch)
+	if f == nil {
 		return false
 	}
-	if _, ok := st.prov.allBuffered(st.info, st.prov.direct[f]); !ok {
+	if _, ok := st.prov.BufferedCap(ch); !ok {
 		return false
 	}
 	if st.tokens == nil {
@@ -772,7 +854,7 @@ func (st *state) tokenChan(ch ast.Expr) bool {
 		return t
 	}
 	st.tokens[f] = false // breaks cycles through freshHasRoom
-	t := st.prefilled(f) || st.takePut(f)
+	t := st.prefilled(f) || st.prov.Role(ch) == chans.Token
 	st.tokens[f] = t
 	return t
 }
@@ -784,14 +866,16 @@ func (st *state) prefilled(f *types.Var) bool {
 	st.indexSides()
 	if sd := st.sides[f]; sd != nil {
 		for _, o := range sd.sends {
-			if send, ok := o.node.(*ast.SendStmt); ok {
+			if send, ok := o.node.(*ast.SendStmt); ok && o.plain {
 				if room, full, known := st.fresh(o.cur, send.Chan); known && room && full {
 					return true
 				}
 			}
 		}
 	}
-	for _, e := range st.prov.direct[f] {
+	stores, _ := st.prov.Stores(f)
+	for _, store := range stores {
+		e := store.Value
 		id, ok := ast.Unparen(e).(*ast.Ident)
 		if !ok {
 			continue
@@ -801,7 +885,7 @@ func (st *state) prefilled(f *types.Var) bool {
 			continue
 		}
 		// The local is made with capacity n and sent on n times.
-		n, ok := st.prov.bufferedCap(st.info, e, 0)
+		n, ok := st.prov.BufferedCap(e)
 		if !ok || n <= 0 {
 			continue
 		}
@@ -820,26 +904,6 @@ func (st *state) prefilled(f *types.Var) bool {
 		}
 	}
 	return false
-}
-
-// takePut reports whether every function that sends on f (or closes
-// it) also receives from it.
-func (st *state) takePut(f *types.Var) bool {
-	sd := st.sides[f]
-	if sd == nil || len(sd.sends) == 0 || len(sd.recvs) == 0 {
-		return false
-	}
-	takes := make(map[*fnInfo]bool)
-	for _, o := range sd.recvs {
-		takes[o.fn] = true
-		takes[o.fn.outer] = true
-	}
-	for _, o := range sd.sends {
-		if !takes[o.fn] && !takes[o.fn.outer] {
-			return false
-		}
-	}
-	return true
 }
 
 // fnName names a function for messages.
@@ -948,7 +1012,7 @@ func (st *state) callsDone(fn *fnInfo, sp *spawn, w types.Object) bool {
 // function of the package it calls) before it reaches pos: earlier in
 // the function, or in a loop that also holds pos (a receiver loop
 // locks, then comes back for the next value).
-func (st *state) locksBefore(fn *fnInfo, mu types.Object, pos token.Pos) (token.Pos, bool) {
+func (st *state) locksBefore(fn *fnInfo, mu types.Object, pos token.Pos, fresh []token.Pos) (token.Pos, bool) {
 	var cands []token.Pos
 	for _, l := range fn.locked {
 		if l.p.last() == mu {
@@ -979,6 +1043,11 @@ func (st *state) locksBefore(fn *fnInfo, mu types.Object, pos token.Pos) (token.
 		}
 		switch n.(type) {
 		case *ast.ForStmt, *ast.RangeStmt:
+			for _, d := range fresh {
+				if n.Pos() <= d && d < n.End() {
+					return true // a new channel or mutex each time round
+				}
+			}
 			if n.Pos() <= pos && pos < n.End() {
 				for _, c := range cands {
 					if n.Pos() <= c && c < n.End() {

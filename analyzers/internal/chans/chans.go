@@ -78,7 +78,7 @@ type Kind int
 const (
 	Send    Kind = iota // ch <- v
 	Recv                // <-ch on a channel that is not one of those below
-	CtxDone             // <-ctx.Done()
+	CtxDone             // <-ctx.Done(), or <-done after done := ctx.Done()
 	Timer               // <-time.After(d), <-t.C of a Timer or Ticker, <-time.Tick(d)
 	Default             // default:
 )
@@ -112,7 +112,9 @@ func RecvChan(comm ast.Stmt) ast.Expr {
 	return nil
 }
 
-// RecvKind classifies a receive from the channel expression ch.
+// RecvKind classifies a receive from the channel expression ch. A
+// local variable assigned once, from a Done() call (done := ctx.Done()),
+// is a context's Done channel too.
 func RecvKind(info *types.Info, ch ast.Expr) Kind {
 	switch ch := ast.Unparen(ch).(type) {
 	case *ast.CallExpr:
@@ -122,6 +124,10 @@ func RecvKind(info *types.Info, ch ast.Expr) Kind {
 		}
 		if calls.IsFunc(fn, "time", "After") || calls.IsFunc(fn, "time", "Tick") {
 			return Timer
+		}
+	case *ast.Ident:
+		if doneVar(info, ch) {
+			return CtxDone // done := ctx.Done(); ... <-done
 		}
 	case *ast.SelectorExpr:
 		if ch.Sel.Name == "C" {

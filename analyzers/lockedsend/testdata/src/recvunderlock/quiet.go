@@ -1,6 +1,9 @@
 package recvunderlock
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Receive before locking.
 func (c *Client) before() { // want before:"mayBlock"
@@ -66,4 +69,31 @@ func (c *Client) drainBuffered() (n int) {
 		n += r.n
 	}
 	return n
+}
+
+// Optional bounds: a variable that holds the context's Done channel, or
+// a timer's channel, when the caller gives one (nats.go's Next).
+func (c *Client) next(ctx context.Context, timeout time.Duration) {
+	var timeoutCh <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timeoutCh = t.C
+	}
+	var ctxDone <-chan struct{}
+	if ctx != nil {
+		ctxDone = ctx.Done()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case r := <-c.replies:
+		c.pending -= r.n
+	case <-ctxDone:
+	}
+	select {
+	case r := <-c.replies:
+		c.pending -= r.n
+	case <-timeoutCh:
+	}
 }

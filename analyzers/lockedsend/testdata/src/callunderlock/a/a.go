@@ -59,7 +59,7 @@ func (b *Broker) Async(m string) {
 
 func (b *Broker) Close() { close(b.done) }
 
-func Wait(done <-chan struct{}) { // want Wait:"mayBlock.receives from done"
+func Wait(done <-chan struct{}) { // want Wait:"mayBlock.wait: receives from done"
 	<-done
 }
 
