@@ -65,7 +65,7 @@ func (c *checker) sendStmt(cur inspector.Cursor, send *ast.SendStmt) {
 	if c.oneShotField(cur, send) || c.rendezvousReply(cur, send) {
 		return
 	}
-	if c.drainedBefore(cur, send.Chan) || c.guarded(cur, "", nil) {
+	if chans.DrainedBefore(cur, send.Chan) || c.guarded(cur, "", nil) {
 		return // room was made or checked just before
 	}
 	if c.replyChan(cur, send.Chan) || c.semaphore(cur, send.Chan) || testHook(send.Chan) ||
@@ -476,33 +476,6 @@ func (c *checker) recvAssign(cur inspector.Cursor, as *ast.AssignStmt) {
 func passedToGoroutine(l *localChan) bool {
 	for _, p := range l.Passed {
 		if p.ParentEdgeKind() == edge.GoStmt_Call {
-			return true
-		}
-	}
-	return false
-}
-
-// drainedBefore reports whether the statement at cur follows a
-// non-blocking receive from the same channel, the idiom that keeps only
-// the latest value in a one-slot buffer:
-//
-//	select {
-//	case <-s.latest:
-//	default:
-//	}
-//	s.latest <- v
-func (c *checker) drainedBefore(cur inspector.Cursor, ch ast.Expr) bool {
-	prev, ok := cur.PrevSibling()
-	if !ok {
-		return false
-	}
-	sel, ok := prev.Node().(*ast.SelectStmt)
-	if !ok || !chans.HasDefault(sel) {
-		return false
-	}
-	want := types.ExprString(ch)
-	for _, s := range sel.Body.List {
-		if e := chans.RecvChan(s.(*ast.CommClause).Comm); e != nil && types.ExprString(e) == want {
 			return true
 		}
 	}

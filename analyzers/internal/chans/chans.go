@@ -194,7 +194,9 @@ func Obj(info *types.Info, e ast.Expr) types.Object {
 		return info.ObjectOf(e)
 	case *ast.SelectorExpr:
 		if sel := info.Selections[e]; sel != nil && sel.Kind() == types.FieldVal {
-			return sel.Obj()
+			// The field as declared: s.ch of a Server[int] and of a
+			// Server[string] is one field.
+			return sel.Obj().(*types.Var).Origin()
 		}
 		return info.ObjectOf(e.Sel) // a qualified package-level variable
 	}
