@@ -190,7 +190,7 @@ func TestRenderReport(t *testing.T) {
 		Perf: &PerfResult{Repeat: 1, Facts: true, Best: map[string]Measure{
 			"bplint": {Wall: 2, CPU: 3, RSS: 1 << 20}, "noopfact": {Wall: 2, CPU: 2.5}, "noop": {Wall: 1, CPU: 1},
 			"staticcheck": {Wall: 8, CPU: 10, RSS: 2 << 20}, "govet": {Wall: 4, CPU: 5}, "bplint-vettool": {Wall: 3, CPU: 3},
-			"noopfact-vettool": {Wall: 3, CPU: 3}, "bplint-nofacts": {Wall: 1, CPU: 1},
+			"noopfact-vettool": {Wall: 3, CPU: 3}, "bplint-facts": {Wall: 1, CPU: 1},
 		}},
 	}
 	md := renderReport([]*Result{r}, &Verdicts{byKey: map[string]*Verdict{}}, 10, "go run ./internal/corpus -modules=m")

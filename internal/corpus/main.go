@@ -127,6 +127,9 @@ func mainErr(o options) error {
 			if err != nil {
 				return fmt.Errorf("-reuse: %v", err)
 			}
+			if r.Perf != nil {
+				r.Perf.setFacts()
+			}
 			results = append(results, r)
 		}
 	} else {

@@ -26,18 +26,20 @@ import (
 //     makes the standalone driver load and analyze every dependency from
 //     source, and go vet run the tool on every dependency);
 //   - noop-vettool, noopfact-vettool: the floors through go vet;
-//   - bplint-nofacts: bplint without its fact-bearing analyzers, what
+//   - bplint-facts: bplint with cross-package facts on (the
+//     -cross-package flags of lockedsend and ignoredsend), what
 //     disabling them saves.
-var perfTools = []string{"govet", "staticcheck", "bplint", "bplint-vettool", "noop", "noop-vettool", "noopfact", "noopfact-vettool", "bplint-nofacts"}
+var perfTools = []string{"govet", "staticcheck", "bplint", "bplint-vettool", "noop", "noop-vettool", "noopfact", "noopfact-vettool", "bplint-facts"}
 
 // A PerfResult is the comparison on one module.
 type PerfResult struct {
-	Repeat int                  `json:"repeat"`
-	Load   []string             `json:"load"` // 1-minute load average before each command
-	Best   map[string]Measure   `json:"best"` // fastest wall and CPU, largest RSS, over the repeats
-	Runs   map[string][]Measure `json:"runs"`
-	Errors map[string]string    `json:"errors,omitempty"`
-	Facts  bool                 `json:"facts"` // bplint declares facts: its floor is noopfact
+	Repeat   int                  `json:"repeat"`
+	Load     []string             `json:"load"` // 1-minute load average before each command
+	Best     map[string]Measure   `json:"best"` // fastest wall and CPU, largest RSS, over the repeats
+	Runs     map[string][]Measure `json:"runs"`
+	Errors   map[string]string    `json:"errors,omitempty"`
+	Facts    bool                 `json:"facts"`    // standalone bplint declares facts: its floor is noopfact
+	VetFacts bool                 `json:"vetFacts"` // bplint as a vet tool declares facts: its floor is noopfact-vettool
 }
 
 func (p *PerfResult) summary() string {
@@ -60,14 +62,28 @@ type Goal struct {
 
 // floor is the floor bplint is held to.
 func (p *PerfResult) floor(vettool bool) string {
-	f := "noop"
-	if p.Facts {
-		f = "noopfact"
+	switch {
+	case vettool && p.VetFacts:
+		return "noopfact-vettool"
+	case vettool:
+		return "noop-vettool"
+	case p.Facts:
+		return "noopfact"
 	}
-	if vettool {
-		f += "-vettool"
+	return "noop"
+}
+
+// setFacts records which floors bplint is held to, as this bplint runs:
+// standalone, the command turns cross-package facts off; as a vet tool
+// they stay on.
+func (p *PerfResult) setFacts() {
+	standalone, err := analyzers.New(analyzers.DefaultConfig())
+	if err != nil {
+		panic(err)
 	}
-	return f
+	analyzers.StandaloneDefaults(standalone)
+	p.Facts = needFacts(standalone)
+	p.VetFacts = needFacts(analyzers.All)
 }
 
 func (p *PerfResult) goals(module string) []Goal {
@@ -94,7 +110,8 @@ func (p *PerfResult) goals(module string) []Goal {
 
 // perf runs the comparison on m.
 func perf(m *Module, bins Bins, o options, disabled []string) (*PerfResult, error) {
-	p := &PerfResult{Repeat: max(o.repeat, 1), Best: make(map[string]Measure), Runs: make(map[string][]Measure), Facts: needFacts(analyzers.All)}
+	p := &PerfResult{Repeat: max(o.repeat, 1), Best: make(map[string]Measure), Runs: make(map[string][]Measure)}
+	p.setFacts()
 	// Warm the build cache (compiled dependencies and export data), which
 	// every tool reads: what is measured is analysis, not compilation.
 	logf("%s: perf: warming the build cache", m.Name)
@@ -119,8 +136,8 @@ func perf(m *Module, bins Bins, o options, disabled []string) (*PerfResult, erro
 				args = []string{bins.Staticcheck}
 			case "bplint":
 				args = append([]string{bins.Bplint, "-json"}, disabled...)
-			case "bplint-nofacts":
-				args = append([]string{bins.Bplint, "-json", "-lockedsend=false", "-ignoredsend=false"}, disabled...)
+			case "bplint-facts":
+				args = append([]string{bins.Bplint, "-json", "-lockedsend.cross-package", "-ignoredsend.cross-package"}, disabled...)
 			case "bplint-vettool":
 				args = append([]string{"go", "vet", "-vettool=" + bins.Bplint, "-ignoredsend.methods=" + nonce}, disabled...)
 			case "noop":
