@@ -281,20 +281,10 @@ func (rv *receiver) chain(singles []*goroutine) int64 {
 func (c *checker) counters(loop inspector.Cursor) map[types.Object]bool {
 	out := make(map[types.Object]bool)
 	root := func(e ast.Expr) types.Object {
-		for {
-			switch x := e.(type) {
-			case *ast.Ident:
-				return c.info.ObjectOf(x)
-			case *ast.IndexExpr:
-				e = x.X
-			case *ast.SelectorExpr:
-				e = x.X
-			case *ast.ParenExpr:
-				e = x.X
-			default:
-				return nil
-			}
+		if v := chans.RootVar(c.info, e); v != nil {
+			return v
 		}
+		return nil // not a typed nil in the interface
 	}
 	for n := range loop.Preorder((*ast.IncDecStmt)(nil), (*ast.AssignStmt)(nil)) {
 		switch s := n.Node().(type) {

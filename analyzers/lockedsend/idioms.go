@@ -395,7 +395,8 @@ func hasDone(t types.Type) bool {
 
 // rootVar returns the variable an expression is reached from (x of
 // x.f.g(), x[i], *x), following a variable defined by a type assertion
-// back to the asserted value.
+// back to the asserted value. Unlike chans.RootVar it goes through calls:
+// a context reached as s.Context() is rooted at s.
 func (st *state) rootVar(e ast.Expr, depth int) *types.Var {
 	for {
 		switch x := ast.Unparen(e).(type) {

@@ -54,7 +54,7 @@ func (c *checker) bodyLimited(cur inspector.Cursor, body ast.Expr, before token.
 	if !ok {
 		return false
 	}
-	req := rootVar(c.info, sel.X)
+	req := chans.RootVar(c.info, sel.X)
 	fn, ok := scope.Func(cur)
 	if !ok || req == nil {
 		return false
@@ -70,7 +70,7 @@ func (c *checker) bodyLimited(cur inspector.Cursor, body ast.Expr, before token.
 		}
 		for i, l := range as.Lhs {
 			ls, ok := ast.Unparen(l).(*ast.SelectorExpr)
-			if !ok || ls.Sel.Name != "Body" || rootVar(c.info, ls.X) != req || i >= len(as.Rhs) {
+			if !ok || ls.Sel.Name != "Body" || chans.RootVar(c.info, ls.X) != req || i >= len(as.Rhs) {
 				continue
 			}
 			ast.Inspect(as.Rhs[i], func(n ast.Node) bool {

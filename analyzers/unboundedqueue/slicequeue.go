@@ -15,6 +15,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
+	"github.com/bplint/bplint/analyzers/internal/chans"
 	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
@@ -710,7 +711,7 @@ func (c *checker) trimmedAfter(p queueOp, q *sliceQueue) bool {
 // before the append. Closures inside it (a consumer goroutine) do not
 // count.
 func (c *checker) lengthChecked(p queueOp) bool {
-	root := rootVar(c.info, p.expr)
+	root := chans.RootVar(c.info, p.expr)
 	obj := objOf(c.info, p.expr)
 	key, _ := c.keyOf(p.recv, p.expr)
 	checked := false
@@ -753,7 +754,7 @@ func (c *checker) lengthChecked(p queueOp) bool {
 		if relational && root != nil && !isPackageVar(obj) && !checked && !smallConst(c.info, b.X) && !smallConst(c.info, b.Y) {
 			ast.Inspect(b, func(m ast.Node) bool {
 				if m, ok := m.(*ast.SelectorExpr); ok {
-					if s := c.info.Selections[m]; s != nil && s.Kind() == types.FieldVal && m.Sel.Name != obj.Name() && rootVar(c.info, m.X) == root {
+					if s := c.info.Selections[m]; s != nil && s.Kind() == types.FieldVal && m.Sel.Name != obj.Name() && chans.RootVar(c.info, m.X) == root {
 						checked = true // a counter of the same value: s.size >= s.max
 					}
 				}

@@ -73,34 +73,6 @@ func objOf(info *types.Info, e ast.Expr) types.Object {
 	return nil
 }
 
-// rootVar returns the variable at the root of e: x for x, x.f, x[i],
-// x[i:j], *x and &x, or nil.
-func rootVar(info *types.Info, e ast.Expr) *types.Var {
-	for {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			v, _ := info.ObjectOf(x).(*types.Var)
-			return v
-		case *ast.SelectorExpr:
-			if info.Selections[x] == nil {
-				v, _ := info.ObjectOf(x.Sel).(*types.Var)
-				return v
-			}
-			e = x.X
-		case *ast.IndexExpr:
-			e = x.X
-		case *ast.SliceExpr:
-			e = x.X
-		case *ast.StarExpr:
-			e = x.X
-		case *ast.UnaryExpr:
-			e = x.X
-		default:
-			return nil
-		}
-	}
-}
-
 // isPackageVar reports whether obj is a package-level variable.
 func isPackageVar(obj types.Object) bool {
 	v, ok := obj.(*types.Var)

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
+	"github.com/bplint/bplint/analyzers/internal/chans"
 	"github.com/bplint/bplint/analyzers/internal/fixedit"
 	"github.com/bplint/bplint/analyzers/internal/scope"
 )
@@ -180,7 +181,7 @@ func (c *checker) serverRequest(cur inspector.Cursor, req ast.Expr) bool {
 			return false
 		}
 	}
-	v := rootVar(c.info, req)
+	v := chans.RootVar(c.info, req)
 	if v == nil {
 		return true
 	}
@@ -522,7 +523,7 @@ func (c *checker) decoded(cur inspector.Cursor, fi *funcIndex, call *ast.CallExp
 // io.ReadAtLeast(r, buf, n), r.Read(buf), or buf, err := r.Peek(n) (and
 // ReadSlice, ReadBytes, io.ReadAll).
 func (c *checker) wireBytes(cur inspector.Cursor, fi *funcIndex, e ast.Expr) string {
-	buf := rootVar(c.info, e)
+	buf := chans.RootVar(c.info, e)
 	if buf == nil {
 		return ""
 	}
@@ -543,7 +544,7 @@ func (c *checker) wireBytes(cur inspector.Cursor, fi *funcIndex, e ast.Expr) str
 				r, into = sel.X, call.Args[0]
 			}
 		}
-		if r == nil || rootVar(c.info, into) != buf {
+		if r == nil || chans.RootVar(c.info, into) != buf {
 			continue
 		}
 		if src := c.untrustedReader(cur, r); src != "" {

@@ -202,3 +202,32 @@ func Obj(info *types.Info, e ast.Expr) types.Object {
 	}
 	return nil
 }
+
+// RootVar returns the variable at the root of e: x for x, x.f, x[i],
+// x[i:j], *x and &x, the variable itself for pkg.V, or nil. It does not
+// follow calls: the root of f().x is unknown.
+func RootVar(info *types.Info, e ast.Expr) *types.Var {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			v, _ := info.ObjectOf(x).(*types.Var)
+			return v
+		case *ast.SelectorExpr:
+			if info.Selections[x] == nil {
+				v, _ := info.ObjectOf(x.Sel).(*types.Var)
+				return v
+			}
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.SliceExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.UnaryExpr:
+			e = x.X
+		default:
+			return nil
+		}
+	}
+}
