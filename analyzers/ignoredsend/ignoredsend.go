@@ -16,6 +16,7 @@ import (
 	"github.com/bplint/bplint/analyzers/internal/facts"
 	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
+	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
 //go:embed doc.go
@@ -200,7 +201,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 	}
 	for file, fc := range report.Files(pass, c.in) {
 		c.file = file
-		c.isTest = helper || strings.HasSuffix(pass.Fset.File(file.FileStart).Name(), "_test.go")
+		c.isTest = helper || scope.InTestFile(pass.Fset, file.FileStart)
 		for cur := range fc.Preorder(nodeTypes...) {
 			switch n := cur.Node().(type) {
 			case *ast.SendStmt:

@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -88,10 +87,7 @@ func (c *checker) funcs() *funcIndex {
 }
 
 // inTestFile reports whether pos lies in a _test.go file.
-func (c *checker) inTestFile(pos token.Pos) bool {
-	tf := c.pass.Fset.File(pos)
-	return tf != nil && strings.HasSuffix(tf.Name(), "_test.go")
-}
+func (c *checker) inTestFile(pos token.Pos) bool { return scope.InTestFile(c.pass.Fset, pos) }
 
 // A paramFunc is a function with a channel parameter: the function's
 // cursor, the parameter, its index, and the calls that pass it.

@@ -661,7 +661,7 @@ func (c *checker) callersOf(fn *types.Func) []ast.Node {
 		in := c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 		for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 			call := cur.Node().(*ast.CallExpr)
-			if strings.HasSuffix(c.pass.Fset.File(call.Pos()).Name(), "_test.go") {
+			if scope.InTestFile(c.pass.Fset, call.Pos()) {
 				continue
 			}
 			f := calls.Callee(c.info, call)

@@ -7,7 +7,6 @@ import (
 	"go/ast"
 	"go/types"
 	"strconv"
-	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/report"
+	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
 //go:embed doc.go
@@ -201,7 +201,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 	if !opts.Tests {
 		p := *pass
 		p.Report = func(d analysis.Diagnostic) {
-			if tf := pass.Fset.File(d.Pos); tf != nil && strings.HasSuffix(tf.Name(), "_test.go") {
+			if scope.InTestFile(pass.Fset, d.Pos) {
 				return
 			}
 			pass.Report(d)
@@ -268,5 +268,5 @@ func (c *checker) later(f func()) {
 
 func (c *checker) setFile(f *ast.File) {
 	c.file = f
-	c.testFile = !c.opts.Tests && strings.HasSuffix(c.pass.Fset.File(f.FileStart).Name(), "_test.go")
+	c.testFile = !c.opts.Tests && scope.InTestFile(c.pass.Fset, f.FileStart)
 }

@@ -5,7 +5,9 @@ package scope
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -169,4 +171,12 @@ func Loops(c inspector.Cursor) func(yield func(inspector.Cursor) bool) {
 			}
 		}
 	}
+}
+
+// InTestFile reports whether pos lies in a _test.go file. Rules use it
+// to keep test-only code (fixtures, fakes, deliberately leaky goroutines
+// in a test of a timeout) out of the findings or out of the evidence.
+func InTestFile(fset *token.FileSet, pos token.Pos) bool {
+	tf := fset.File(pos)
+	return tf != nil && strings.HasSuffix(tf.Name(), "_test.go")
 }
