@@ -52,6 +52,9 @@ func TestParseModulesOptions(t *testing.T) {
 	if !reflect.DeepEqual(m.Tags, []string{"a", "b"}) || !reflect.DeepEqual(m.Patterns, []string{"./cmd/...", "./lib"}) || !m.Extra || m.Note != "why" {
 		t.Errorf("got %+v", m)
 	}
+	if env := m.Env(); !strings.Contains(env[1], "-tags=a,b") {
+		t.Errorf("Env() = %q", env)
+	}
 	if _, err := parseModules(strings.NewReader("x example.com/x v1 bogus\n")); err == nil {
 		t.Error("unknown option: no error")
 	}
@@ -124,6 +127,27 @@ func TestPanics(t *testing.T) {
 	}
 	if p := panics([]byte("a.go:3:4: panic: not really\n")); len(p) != 0 {
 		t.Errorf("a message mentioning panic is not a crash: %q", p)
+	}
+}
+
+// A run that exits 1 over type errors is a load error; any other
+// failure is a crash.
+func TestOnlyLoadErrors(t *testing.T) {
+	for _, tc := range []struct {
+		exit   int
+		stderr string
+		want   bool
+	}{
+		{1, "# example.com/x/test\n/src/x/test/a_test.go:27:2: could not import y (invalid package name: \"\")\n", true},
+		{1, "-: no required module provides package z\n", true},
+		{1, "", false},
+		{2, "a.go:1:2: flag provided but not defined\n", false},
+		{1, "a.go:1:2: undefined: y\nfatal error: out of memory\n", false},
+		{1, "bplint: invalid flag\n", false},
+	} {
+		if got := onlyLoadErrors(tc.exit, []byte(tc.stderr)); got != tc.want {
+			t.Errorf("onlyLoadErrors(%d, %q) = %v, want %v", tc.exit, tc.stderr, got, tc.want)
+		}
 	}
 }
 

@@ -242,6 +242,29 @@ func firstFrame(s string) string {
 
 // loadErrors returns the distinct error lines bplint printed on stderr
 // that are not a crash: errors loading or type-checking packages.
+// onlyLoadErrors reports whether a bplint run that exited with status exit
+// failed only because packages did not load or type-check: the drivers'
+// status 1, and every line of stderr a positioned error ("f.go:1:2: ...",
+// "-: ..." from go list) or a package header ("# pkg").
+func onlyLoadErrors(exit int, stderr []byte) bool {
+	if exit != 1 {
+		return false
+	}
+	found := false
+	for _, l := range strings.Split(string(stderr), "\n") {
+		switch {
+		case strings.TrimSpace(l) == "", strings.HasPrefix(l, "# "):
+		case positionedError.MatchString(l):
+			found = true
+		default:
+			return false
+		}
+	}
+	return found
+}
+
+var positionedError = regexp.MustCompile(`^(\S+\.go:\d+(:\d+)?|-): `)
+
 func loadErrors(stderr []byte) []string {
 	s := string(stderr)
 	if loc := panicLine.FindStringIndex(s); loc != nil {

@@ -392,8 +392,10 @@ func runModule(m *Module, bins Bins, repo string, o options) (*Result, error) {
 		}
 		os.WriteFile(filepath.Join(o.corpusDir, "results", m.Name+".bplint.stderr"), run.Stderr, 0o644)
 		ps := panics(run.Stderr)
-		if len(ps) == 0 && run.Exit != 0 {
-			ps = append(ps, fmt.Sprintf("bplint -json exited %d (it exits 0 unless it crashes): %s", run.Exit, tail(run.Stderr, 5)))
+		if len(ps) == 0 && run.Exit != 0 && !onlyLoadErrors(run.Exit, run.Stderr) {
+			// Exit 1 with type errors is a load error, counted below;
+			// anything else is a crash.
+			ps = append(ps, fmt.Sprintf("bplint -json exited %d (it exits 0 unless it crashes or a package does not load): %s", run.Exit, tail(run.Stderr, 5)))
 		}
 		r.Panics = append(r.Panics, ps...)
 		if len(ps) == 0 {
