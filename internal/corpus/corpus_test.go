@@ -217,9 +217,11 @@ func TestRenderReport(t *testing.T) {
 			"noopfact-vettool": {Wall: 3, CPU: 3}, "bplint-facts": {Wall: 1, CPU: 1},
 		}},
 	}
-	md := renderReport([]*Result{r}, &Verdicts{byKey: map[string]*Verdict{}}, 10, "go run ./internal/corpus -modules=m")
+	old := &Verdict{Rule: "fanout/ncast", Module: "m", File: "b.go", Line: "9", Text: "gone()", Verdict: "false-positive", Reason: "a shape since learned"}
+	md := renderReport([]*Result{r}, &Verdicts{list: []*Verdict{old}, byKey: map[string]*Verdict{old.key(): old}}, 10, "go run ./internal/corpus -modules=m")
 	for _, want := range []string{"| m | `example.com/m@v1.0.0` | 3 | 200000 | 1 | 0.5 |", "## Fix check", "## Performance",
-		"1.00 / 1.20", "`go f() \\| x`", "*untriaged*"} {
+		"1.00 / 1.20", "`go f() \\| x`", "*untriaged*",
+		"1 verdicts in triage.tsv match no finding", "| `fanout/ncast` | m | `b.go:9` | `gone()` | false-positive | a shape since learned |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
