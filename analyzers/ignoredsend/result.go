@@ -221,7 +221,7 @@ func (c *checker) discardedCall(cur inspector.Cursor, call *ast.CallExpr, kw str
 		return
 	}
 	sl, ok := c.sendLikeCall(call)
-	if !ok {
+	if !ok || c.discardExplained(cur.Node()) {
 		return
 	}
 	callee := calleeText(c.pass, call)
@@ -247,6 +247,44 @@ func (c *checker) discardedCall(cur inspector.Cursor, call *ast.CallExpr, kw str
 		}
 	}
 	c.r.Report(ruleResult, d)
+}
+
+// discardExplained reports whether a comment says the result is
+// discarded on purpose: one ending on the line just above stmt that
+// speaks of the error or of ignoring it ("returns an error (which we
+// don't care here) if nc is nil"). Like an empty default with a comment,
+// it is the author's visible decision. A TODO is not a decision.
+func (c *checker) discardExplained(stmt ast.Node) bool {
+	tf := c.pass.Fset.File(stmt.Pos())
+	at := tf.Position(stmt.Pos())
+	for _, g := range c.file.Comments {
+		if g.End() > stmt.Pos() {
+			break
+		}
+		// Aligned with the statement, as gofmt puts a comment of its own
+		// line; a trailing comment of the line above sits further right.
+		if start := tf.Position(g.Pos()); tf.Line(g.End()) == at.Line-1 && start.Column == at.Column {
+			return explainsDiscard(g.Text())
+		}
+	}
+	return false
+}
+
+// discardWords are what a comment says when a result is dropped on
+// purpose: it names the error or the failure, or says it is ignored.
+var discardWords = []string{"error", "err ", "fail", "ignor", "don't care", "do not care", "doesn't matter", "does not matter", "best effort", "best-effort", "discard", "harmless"}
+
+func explainsDiscard(text string) bool {
+	text = strings.ToLower(text) + " "
+	if strings.Contains(text, "todo") || strings.Contains(text, "fixme") {
+		return false
+	}
+	for _, w := range discardWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // calleeText renders the called function for messages: "q.TrySend".

@@ -79,6 +79,27 @@ func decided(s stream, q *queue) error {
 	return s.SendMsg(1)
 }
 
+// Negative: a comment next to the call says why its result does not
+// matter (nats.go's flow-control replies).
+func explained(s stream, q *queue) {
+	// This call returns an error (which we don't care about here) if the
+	// reply subject is empty.
+	s.Send("fc")
+	// Best effort: the server asks again.
+	s.Send("ack")
+	// Full means a refresh is already pending: ignored.
+	q.TrySend(1)
+}
+
+// A comment above that only says what the call does, or promises to
+// handle the error later, is no decision.
+func described(s stream) {
+	// Tell the peer we are done.
+	s.Send("done") // want `the error of s.Send is discarded`
+	// TODO: handle the error.
+	s.Send("bye") // want `the error of s.Send is discarded`
+}
+
 // Negative: not send-like: another name, no result, not a method.
 func other(s stream, q *queue) {
 	s.CloseSend()
