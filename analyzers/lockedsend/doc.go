@@ -79,8 +79,12 @@
 //     taking a token under a mutex nests locks, it is not a consumer;
 //   - waiting for the function's own goroutines on a channel it made and
 //     shares with no one else, unless one of them locks the mutex;
-//   - a select that a context or a timer case can end (unless -bounded):
-//     the author bounded the wait; a variable that holds a context's
+//   - a select that a context or a timer case can end (unless
+//     -bounded): the author bounded the wait; so is a select of a
+//     function called under the mutex that a stop channel can end: a
+//     channel field that another function of the package closes while
+//     it locks no mutex (a Stop method closing s.done, a worker whose
+//     exit closes it); a variable that holds a context's
 //     Done channel or a timer's channel when the caller asks for one
 //     (nil otherwise) counts as such a case;
 //   - a receive from a context's Done channel after that context was

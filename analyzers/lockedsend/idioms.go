@@ -14,6 +14,7 @@ import (
 	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/chans"
 	"github.com/bplint/bplint/analyzers/internal/flow"
+	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
 // This file holds the idioms that make a channel operation under a
@@ -109,6 +110,43 @@ func (st *state) closedFirst(sel *ast.SelectStmt, site *lockSite) bool {
 		}
 	}
 	return true
+}
+
+// stopCase reports whether cc, a case of a select in fn, receives from a
+// stop channel: a channel field that some other non-test function of the
+// package closes while it locks no mutex (a Stop method closing s.done,
+// a worker whose exit closes it). The select of a function called under
+// a mutex then ends when the owner stops, a bound like a context's; the
+// summary cannot know the caller's mutex, so a closer that locks any
+// mutex does not count. A close by fn itself (a loop that closes its
+// input when told to stop) cannot end a select fn is blocked in.
+func (st *state) stopCase(fn *fnInfo, cc *ast.CommClause) bool {
+	f := chans.Field(st.info, chans.RecvChan(cc.Comm))
+	if f == nil {
+		return false
+	}
+	if st.closers == nil {
+		st.closers = make(map[*types.Var][]*fnInfo)
+		for _, fn := range st.fns {
+			if scope.InTestFile(st.pass.Fset, fn.body.Pos()) {
+				continue
+			}
+			for _, call := range fn.closes {
+				if cf := chans.Field(st.info, call.Args[0]); cf != nil {
+					st.closers[cf] = append(st.closers[cf], fn)
+				}
+			}
+		}
+	}
+	for _, closer := range st.closers[f] {
+		if closer.outer == fn.outer {
+			continue
+		}
+		if len(closer.locked) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // closesBefore reports whether every path from the entry of fn to the

@@ -246,6 +246,7 @@ type state struct {
 	tokens  map[*types.Var]bool         // see tokenChan
 	sides   map[*types.Var]*sides       // channel fields: who sends and receives, lazily
 
+	closers  map[*types.Var][]*fnInfo               // who closes each channel field (not in tests), lazily
 	lockSets map[*fnInfo]map[types.Object]token.Pos // for wait-under-lock, lazily
 	stable   map[*types.Var]bool                    // fields safe to read after unlocking, lazily
 	defs     map[*types.Var]ast.Node                // definitions of local variables, lazily
@@ -1076,6 +1077,9 @@ func (st *state) blocking(fn *fnInfo, op *chanOp, fact bool) (string, report.Rul
 					send = cc.Comm.(*ast.SendStmt).Chan
 				}
 			case chans.Recv:
+				if fact && st.stopCase(fn, cc) {
+					return "", report.Rule{}, false // bounded by a Stop, as by a context
+				}
 				if recv == nil {
 					recv = chans.RecvChan(cc.Comm)
 				}
