@@ -265,8 +265,10 @@
 //	}
 //	buf := make([]byte, n)
 //
-// Functions taking a *testing.T, *testing.B, *testing.F or testing.TB
-// are test support code: what they read, the test made.
+// Functions taking a *testing.T, *testing.B, *testing.F or testing.TB,
+// methods of test doubles (types named Mock..., Fake..., Stub...) and
+// files named mock_*.go, *_mock.go, fake_*.go or *_fake.go are test
+// support code: what they read, the test made.
 //
 // The bounded.NewLineReader fix is offered only when the reader is a
 // local variable of inferred type used only through methods that

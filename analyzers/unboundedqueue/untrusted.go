@@ -31,30 +31,10 @@ const (
 // readers, and for readers already limited (io.LimitReader,
 // http.MaxBytesReader, bounded.NewLimitedReader).
 func (c *checker) untrustedReader(cur inspector.Cursor, e ast.Expr) string {
-	if cur.Valid() && c.testHelper(cur) {
+	if cur.Valid() && scope.TestSupport(c.info, c.pass.Fset, cur) {
 		return "" // test support code reads what the test made
 	}
 	return c.untrustedReaderSeen(cur, e, make(map[types.Object]bool))
-}
-
-// testHelper reports whether cur is in a function taking a *testing.T,
-// *testing.B, *testing.F or testing.TB: test support code, even outside
-// a _test.go file.
-func (c *checker) testHelper(cur inspector.Cursor) bool {
-	for fn := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		sig := scope.Signature(c.info, fn)
-		if sig == nil {
-			continue
-		}
-		for p := range sig.Params().Variables() {
-			for _, name := range []string{"T", "B", "F", "TB"} {
-				if calls.IsNamed(p.Type(), "testing", name) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 func (c *checker) untrustedReaderSeen(cur inspector.Cursor, e ast.Expr, seen map[types.Object]bool) string {

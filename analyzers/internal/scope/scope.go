@@ -7,7 +7,9 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"strings"
+	"unicode"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -179,4 +181,57 @@ func Loops(c inspector.Cursor) func(yield func(inspector.Cursor) bool) {
 func InTestFile(fset *token.FileSet, pos token.Pos) bool {
 	tf := fset.File(pos)
 	return tf != nil && strings.HasSuffix(tf.Name(), "_test.go")
+}
+
+// TestSupport reports whether cur is in code that exists for tests
+// outside a _test.go file: a function taking a *testing.T, *testing.B,
+// *testing.F or testing.TB, a method of a test double (a type named
+// Mock..., Fake... or Stub...), or a file named for one (mock_x.go,
+// x_mock.go, fake_x.go, x_fake.go). Test doubles stand in for the
+// network and are fed by the test itself.
+func TestSupport(info *types.Info, fset *token.FileSet, cur inspector.Cursor) bool {
+	if tf := fset.File(cur.Node().Pos()); tf != nil {
+		base := strings.TrimSuffix(filepath.Base(tf.Name()), ".go")
+		for _, w := range []string{"mock", "fake"} {
+			if strings.HasPrefix(base, w+"_") || strings.HasSuffix(base, "_"+w) || base == w || base == w+"s" {
+				return true
+			}
+		}
+	}
+	for fn := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		sig := Signature(info, fn)
+		if sig == nil {
+			continue
+		}
+		for p := range sig.Params().Variables() {
+			for _, name := range []string{"T", "B", "F", "TB"} {
+				if calls.IsNamed(p.Type(), "testing", name) {
+					return true
+				}
+			}
+		}
+		if recv := sig.Recv(); recv != nil && testDouble(recv.Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// testDouble reports whether t is (a pointer to) a type named like a
+// test double: Mock, Fake or Stub, then an upper-case letter or nothing.
+func testDouble(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := t.(*types.Named)
+	if !ok {
+		return false
+	}
+	name := n.Obj().Name()
+	for _, w := range []string{"Mock", "Fake", "Stub"} {
+		if rest, ok := strings.CutPrefix(name, w); ok && (rest == "" || unicode.IsUpper(rune(rest[0]))) {
+			return true
+		}
+	}
+	return false
 }
