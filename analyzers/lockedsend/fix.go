@@ -13,6 +13,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bplint/bplint/analyzers/internal/calls"
 )
 
 // moveAfterUnlock returns the fix that moves a send to just after the
@@ -392,6 +394,13 @@ func (st *state) movable(send *ast.SendStmt, between []ast.Stmt, lf *lockFlow) s
 				} else if n.Op == token.AND && conflicts(n.X) {
 					why = "a statement between the send and the unlock may change " + types.ExprString(n.X)
 				}
+			case *ast.CallExpr:
+				if st.waitsInCall(n) {
+					// cond.Wait() releases the mutex and waits for a
+					// signal the receiver may send only after it has
+					// the value: moving the send past it can hang.
+					why = "a call between the send and the unlock waits (" + types.ExprString(n.Fun) + ")"
+				}
 			case *ast.RangeStmt:
 				if conflicts(n.Key) || conflicts(n.Value) {
 					why = "a statement between the send and the unlock changes what the send reads"
@@ -450,4 +459,19 @@ func written(e ast.Expr) string {
 		}
 	}
 	return ""
+}
+
+// waitsInCall reports whether call waits for another goroutine: a Wait
+// method (sync.Cond, sync.WaitGroup, errgroup.Group and the like) or a
+// function of the package that may block on a channel.
+func (st *state) waitsInCall(call *ast.CallExpr) bool {
+	fn := calls.Callee(st.info, call)
+	if fn == nil {
+		return false
+	}
+	if fn.Name() == "Wait" && fn.Signature().Recv() != nil {
+		return true
+	}
+	callee := st.byObj[fn]
+	return callee != nil && callee.block != nil
 }

@@ -223,3 +223,29 @@ func (w *wantConnNoFlag) cancel() (c int) { // want cancel:"mayBlock"
 }
 
 func newWantConnNoFlag() *wantConnNoFlag { return &wantConnNoFlag{result: make(chan int, 1)} }
+
+// A send followed by cond.Wait() before the unlock cannot move past the
+// wait: the receiver may signal only after it has the value. Reported,
+// with no fix.
+type waiter struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	ch   chan int
+	n    int
+}
+
+func (w *waiter) put(v int) { // want put:"mayBlock\\(sends on w.ch"
+	w.mu.Lock()
+	w.ch <- v // want `send on w.ch while w.mu is locked.*no automatic fix: a call between the send and the unlock waits \(w.cond.Wait\)`
+	w.cond.Wait()
+	w.mu.Unlock()
+}
+
+func (w *waiter) take() int { // want take:"mayBlock\\(wait: receives from w.ch"
+	v := <-w.ch
+	w.mu.Lock()
+	w.n++
+	w.cond.Signal()
+	w.mu.Unlock()
+	return v
+}
