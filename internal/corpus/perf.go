@@ -40,6 +40,9 @@ type PerfResult struct {
 	Errors   map[string]string    `json:"errors,omitempty"`
 	Facts    bool                 `json:"facts"`    // standalone bplint declares facts: its floor is noopfact
 	VetFacts bool                 `json:"vetFacts"` // bplint as a vet tool declares facts: its floor is noopfact-vettool
+	// Earlier names the run these figures come from ("date, bplint
+	// version") when a run without -perf kept them.
+	Earlier string `json:"earlier,omitempty"`
 }
 
 func (p *PerfResult) summary() string {

@@ -210,6 +210,19 @@ func perfSection(b *strings.Builder, results []*Result) {
 		p("Standalone, bplint runs without cross-package facts (the command's default), so its floor is the no-op floor; ")
 		p("as a vet tool its facts are on, so its floor there is the no-op vet tool that declares a fact.\n\n")
 	}
+	earlier := make(map[string][]string)
+	var runs []string
+	for _, r := range with {
+		if e := r.Perf.Earlier; e != "" {
+			if earlier[e] == nil {
+				runs = append(runs, e)
+			}
+			earlier[e] = append(earlier[e], r.Module)
+		}
+	}
+	for _, e := range runs {
+		p("The figures of %s come from an earlier run than the findings (%s): a run without `-perf` keeps the last ones measured.\n\n", strings.Join(earlier[e], ", "), e)
+	}
 	p("Ratios, not seconds: the machine is shared, so every command ran %d time(s) and the best is kept; ", with[0].Perf.Repeat)
 	p("each cell is *wall / CPU* (user+system time of the command and its children), and the goals are judged on CPU time, which a busy machine disturbs least. ")
 	p("Peak RSS is the largest single process (for `go vet`, the largest vet tool process or the go command).\n\n")
