@@ -40,8 +40,10 @@
 // Waiting under a mutex for another goroutine to answer or to finish
 // is not reported unless that goroutine needs the mutex (first case):
 // a receive of one value (<-done, <-errc, a goroutine's result), a
-// select that only receives, a send of a channel (a stop or request
-// handshake, w.stopc <- donec: the receiver answers on it), and calls of
+// select that only receives, a send of a channel or of a request that
+// carries one (a stop or request handshake, w.stopc <- donec,
+// i.interrupt <- &signal{result: make(chan error, 1)}: the receiver
+// answers on it), and calls of
 // functions that block only that way (s.stop() that waits for the
 // worker to exit). These are mostly shutdown paths that wait for a
 // worker which never takes the mutex: a bounded wait, not a deadlock.

@@ -715,11 +715,29 @@ func identOf(e ast.Expr) *ast.Ident {
 	return id
 }
 
-// handshake reports whether ch carries channels: what is sent is where
-// the receiver answers.
+// handshake reports whether ch carries channels, or requests that carry
+// one (a struct, or a pointer to one, with a channel field): what is
+// sent is where the receiver answers.
 func handshake(info *types.Info, ch ast.Expr) bool {
 	c := chans.Of(info.TypeOf(ch))
-	return c != nil && chans.Of(c.Elem()) != nil
+	if c == nil {
+		return false
+	}
+	if chans.Of(c.Elem()) != nil {
+		return true
+	}
+	elem := c.Elem()
+	if p, ok := types.Unalias(elem).(*types.Pointer); ok {
+		elem = p.Elem()
+	}
+	if st, ok := elem.Underlying().(*types.Struct); ok {
+		for f := range st.Fields() {
+			if chans.Of(f.Type()) != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // allSelfContained reports whether every channel a select waits on is

@@ -246,3 +246,46 @@ func (s *server) get() int {
 	defer s.mu.Unlock()
 	return s.state
 }
+
+// A request that carries its reply channel, sent to a loop that never
+// takes the mutex (go-ethereum triedb/pathdb's indexer interrupt): a
+// handshake like sending the channel itself. Quiet by default.
+type signal struct {
+	version uint64
+	result  chan error
+}
+
+type indexer struct {
+	interrupt chan *signal
+	closed    chan struct{}
+}
+
+func (i *indexer) loop() { // want loop:"mayBlock.wait"
+	for {
+		select {
+		case sig := <-i.interrupt:
+			sig.result <- nil
+		case <-i.closed:
+			return
+		}
+	}
+}
+
+func (i *indexer) shorten(version uint64) error { // want shorten:"mayBlock.wait"
+	sig := &signal{version: version, result: make(chan error, 1)}
+	i.interrupt <- sig
+	return <-sig.result
+}
+
+type layer struct {
+	lock sync.RWMutex
+	idx  *indexer
+	tip  uint64
+}
+
+func (l *layer) revert() error {
+	l.lock.Lock()
+	defer l.lock.Unlock()
+	l.tip--
+	return l.idx.shorten(l.tip)
+}
