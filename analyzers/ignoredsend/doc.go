@@ -310,6 +310,14 @@
 //		return err
 //	}
 //	_ = stream.Send(resp) // an explicit decision
+//	// Best effort: the peer asks again after a timeout.
+//	stream.Send(resp)
+//
+// A comment on its own line just above the call that says the result
+// is ignored on purpose (ignore, don't care, doesn't matter, best
+// effort, harmless, discard, on purpose...) is an explicit decision too;
+// one that only describes the call ("Send the error to the client"), or
+// a TODO, is not.
 //
 // The fix wraps the call in `if err := call; err != nil { return ...,
 // err }` when the enclosing function returns an error; a bool result

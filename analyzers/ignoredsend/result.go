@@ -250,32 +250,34 @@ func (c *checker) discardedCall(cur inspector.Cursor, call *ast.CallExpr, kw str
 }
 
 // discardExplained reports whether a comment says the result is
-// discarded on purpose: one ending on the line just above stmt that
-// speaks of the error or of ignoring it ("returns an error (which we
-// don't care here) if nc is nil"). Like an empty default with a comment,
-// it is the author's visible decision. A TODO is not a decision.
+// discarded on purpose: one on its own line just above stmt that says
+// the result is ignored, does not matter, or is best effort ("returns an
+// error (which we don't care here) if nc is nil"). Like an empty default
+// with a comment, it is the author's visible decision. A comment that
+// only describes the call ("Report the error to the client") or a TODO
+// is not.
 func (c *checker) discardExplained(stmt ast.Node) bool {
 	tf := c.pass.Fset.File(stmt.Pos())
-	at := tf.Position(stmt.Pos())
+	line := tf.Line(stmt.Pos())
+	col := tf.PositionFor(stmt.Pos(), false).Column
 	for _, g := range c.file.Comments {
 		if g.End() > stmt.Pos() {
 			break
 		}
 		// Aligned with the statement, as gofmt puts a comment of its own
 		// line; a trailing comment of the line above sits further right.
-		if start := tf.Position(g.Pos()); tf.Line(g.End()) == at.Line-1 && start.Column == at.Column {
+		if tf.Line(g.End()) == line-1 && tf.PositionFor(g.Pos(), false).Column == col {
 			return explainsDiscard(g.Text())
 		}
 	}
 	return false
 }
 
-// discardWords are what a comment says when a result is dropped on
-// purpose: it names the error or the failure, or says it is ignored.
-var discardWords = []string{"error", "err ", "fail", "ignor", "don't care", "do not care", "doesn't matter", "does not matter", "best effort", "best-effort", "discard", "harmless"}
+// discardWords say that a result is dropped on purpose.
+var discardWords = []string{"ignor", "don't care", "do not care", "dont care", "doesn't matter", "does not matter", "no matter", "best effort", "best-effort", "harmless", "discard", "on purpose", "deliberately", "intentionally", "not interested", "safe to drop"}
 
 func explainsDiscard(text string) bool {
-	text = strings.ToLower(text) + " "
+	text = strings.ToLower(text)
 	if strings.Contains(text, "todo") || strings.Contains(text, "fixme") {
 		return false
 	}

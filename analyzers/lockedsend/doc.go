@@ -81,12 +81,13 @@
 //     taking a token under a mutex nests locks, it is not a consumer;
 //   - waiting for the function's own goroutines on a channel it made and
 //     shares with no one else, unless one of them locks the mutex;
-//   - a select that a context or a timer case can end (unless
-//     -bounded): the author bounded the wait; so is a select of a
-//     function called under the mutex that a stop channel can end: a
-//     channel field that another function of the package closes while
-//     it locks no mutex (a Stop method closing s.done, a worker whose
-//     exit closes it); a variable that holds a context's
+//   - a select that a context, a timer or a stop channel case can end
+//     (unless -bounded): the author bounded the wait. A stop channel is
+//     a channel field that another function of the package closes
+//     while no mutex can be held: the closer locks none, itself or
+//     through its callees, and is not called with one held (a Stop
+//     method closing s.done, a worker whose exit closes it); a
+//     variable that holds a context's
 //     Done channel or a timer's channel when the caller asks for one
 //     (nil otherwise) counts as such a case;
 //   - a receive from a context's Done channel after that context was
@@ -137,7 +138,8 @@
 // safe: the send and the Unlock are in the same block, the channel and
 // the value are locals, constants or fields only set when the struct
 // is built, and nothing between the send and the Unlock leaves the
-// block, changes what the send reads, or uses a channel. Concurrent
+// block, changes what the send reads, uses a channel, or waits
+// (cond.Wait(), wg.Wait(), a call that may block). Concurrent
 // senders may then send in another order than they held the mutex; if
 // the order matters, keep a sequence number in the value. Otherwise the
 // message says why no fix is offered: copy what the send needs into

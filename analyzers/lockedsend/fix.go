@@ -394,6 +394,8 @@ func (st *state) movable(send *ast.SendStmt, between []ast.Stmt, lf *lockFlow) s
 				} else if n.Op == token.AND && conflicts(n.X) {
 					why = "a statement between the send and the unlock may change " + types.ExprString(n.X)
 				}
+			case *ast.FuncLit, *ast.GoStmt:
+				return false // runs later, or elsewhere
 			case *ast.CallExpr:
 				if st.waitsInCall(n) {
 					// cond.Wait() releases the mutex and waits for a
@@ -469,9 +471,5 @@ func (st *state) waitsInCall(call *ast.CallExpr) bool {
 	if fn == nil {
 		return false
 	}
-	if fn.Name() == "Wait" && fn.Signature().Recv() != nil {
-		return true
-	}
-	callee := st.byObj[fn]
-	return callee != nil && callee.block != nil
+	return fn.Name() == "Wait" && fn.Signature().Recv() != nil || st.calleeBlocks(call) != nil
 }

@@ -114,12 +114,13 @@ func (st *state) closedFirst(sel *ast.SelectStmt, site *lockSite) bool {
 
 // stopCase reports whether cc, a case of a select in fn, receives from a
 // stop channel: a channel field that some other non-test function of the
-// package closes while it locks no mutex (a Stop method closing s.done,
-// a worker whose exit closes it). The select of a function called under
-// a mutex then ends when the owner stops, a bound like a context's; the
-// summary cannot know the caller's mutex, so a closer that locks any
-// mutex does not count. A close by fn itself (a loop that closes its
-// input when told to stop) cannot end a select fn is blocked in.
+// package closes while no mutex can be held (a Stop method closing
+// s.done, a worker whose exit closes it). The select then ends when the
+// owner stops, a bound like a context's; the summary of a callee cannot
+// know the caller's mutex, so a closer that may hold any mutex does not
+// count. A close by fn itself (a loop
+// that closes its input when told to stop) cannot end a select fn is
+// blocked in.
 func (st *state) stopCase(fn *fnInfo, cc *ast.CommClause) bool {
 	f := chans.Field(st.info, chans.RecvChan(cc.Comm))
 	if f == nil {
@@ -133,20 +134,54 @@ func (st *state) stopCase(fn *fnInfo, cc *ast.CommClause) bool {
 			}
 			for _, call := range fn.closes {
 				if cf := chans.Field(st.info, call.Args[0]); cf != nil {
-					st.closers[cf] = append(st.closers[cf], fn)
+					st.closers[cf.Origin()] = append(st.closers[cf.Origin()], fn)
 				}
 			}
 		}
 	}
-	for _, closer := range st.closers[f] {
-		if closer.outer == fn.outer {
-			continue
-		}
-		if len(closer.locked) == 0 {
+	for _, closer := range st.closers[f.Origin()] {
+		if closer.outer != fn.outer && st.lockFree(closer) {
 			return true
 		}
 	}
 	return false
+}
+
+// lockFree reports whether fn runs with no mutex held: it locks none,
+// itself or through the functions it calls; a literal's enclosing
+// function locks none either (once.Do(func() { close(quit) }) under
+// Close's mutex); and no function of the package calls it while holding
+// one.
+func (st *state) lockFree(fn *fnInfo) bool {
+	if free, ok := st.free[fn]; ok {
+		return free
+	}
+	free := st.computeLockFree(fn)
+	if st.free == nil {
+		st.free = make(map[*fnInfo]bool)
+	}
+	st.free[fn] = free
+	return free
+}
+
+func (st *state) computeLockFree(fn *fnInfo) bool {
+	if len(st.lockSet(fn)) > 0 || fn.outer != fn && len(st.lockSet(fn.outer)) > 0 {
+		return false
+	}
+	if fn.obj == nil {
+		return true
+	}
+	for _, caller := range st.fns {
+		for _, call := range caller.calls {
+			if callee := calls.Callee(st.info, call); callee == nil || callee.Origin() != fn.obj {
+				continue
+			}
+			if s, _, ok := st.stateAt(caller, call); !ok || s.held != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // closesBefore reports whether every path from the entry of fn to the

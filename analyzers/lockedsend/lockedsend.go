@@ -247,6 +247,7 @@ type state struct {
 	sides   map[*types.Var]*sides       // channel fields: who sends and receives, lazily
 
 	closers  map[*types.Var][]*fnInfo               // who closes each channel field (not in tests), lazily
+	free     map[*fnInfo]bool                       // see lockFree, lazily
 	lockSets map[*fnInfo]map[types.Object]token.Pos // for wait-under-lock, lazily
 	stable   map[*types.Var]bool                    // fields safe to read after unlocking, lazily
 	defs     map[*types.Var]ast.Node                // definitions of local variables, lazily
@@ -269,7 +270,10 @@ var filter = []ast.Node{
 
 func run(pass *analysis.Pass, opts *Options) (any, error) {
 	if !facts.Enabled(pass) && !callsLock(pass.TypesInfo) {
-		return nil, nil // nothing is ever held, and no fact to export
+		// Nothing is ever held, and no fact to export; the
+		// suppression comments are still checked.
+		report.New(pass, Rules).Finish()
+		return nil, nil
 	}
 	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	r := report.New(pass, Rules)
@@ -732,7 +736,9 @@ func handshake(info *types.Info, ch ast.Expr) bool {
 	}
 	if st, ok := elem.Underlying().(*types.Struct); ok {
 		for f := range st.Fields() {
-			if chans.Of(f.Type()) != nil {
+			// A receive-only field (a cancel signal) is no way to
+			// answer.
+			if c := chans.Of(f.Type()); c != nil && c.Dir() != types.RecvOnly {
 				return true
 			}
 		}
@@ -1095,7 +1101,7 @@ func (st *state) blocking(fn *fnInfo, op *chanOp, fact bool) (string, report.Rul
 					send = cc.Comm.(*ast.SendStmt).Chan
 				}
 			case chans.Recv:
-				if fact && st.stopCase(fn, cc) {
+				if (fact || !st.opts.Bounded) && st.stopCase(fn, cc) {
 					return "", report.Rule{}, false // bounded by a Stop, as by a context
 				}
 				if recv == nil {

@@ -90,6 +90,13 @@ func TestCrossPackageOff(t *testing.T) {
 	fixtest.Run(t, analysistest.TestData(), a, "crosspackageoff")
 }
 
+// The early exit for packages that lock nothing still checks the
+// suppression comments.
+func TestNoLocks(t *testing.T) {
+	a := lockedsend.New(lockedsend.Options{Depth: 1})
+	fixtest.Run(t, analysistest.TestData(), a, "nolocks")
+}
+
 func TestCrossPackageFlag(t *testing.T) {
 	a := lockedsend.New(lockedsend.DefaultOptions())
 	if len(a.FactTypes) == 0 {

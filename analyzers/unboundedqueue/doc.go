@@ -267,7 +267,8 @@
 //
 // Functions taking a *testing.T, *testing.B, *testing.F or testing.TB,
 // methods of test doubles (types named Mock..., Fake..., Stub...) and
-// files named mock_*.go, *_mock.go, fake_*.go or *_fake.go are test
+// files named mock.go, mocks.go, mock_*.go, *_mock.go (and the same
+// with fake) are test
 // support code: what they read, the test made.
 //
 // The bounded.NewLineReader fix is offered only when the reader is a

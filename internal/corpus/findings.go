@@ -240,8 +240,6 @@ func firstFrame(s string) string {
 	return ""
 }
 
-// loadErrors returns the distinct error lines bplint printed on stderr
-// that are not a crash: errors loading or type-checking packages.
 // onlyLoadErrors reports whether a bplint run that exited with status exit
 // failed only because packages did not load or type-check: the drivers'
 // status 1, and every line of stderr a positioned error ("f.go:1:2: ...",
@@ -265,6 +263,8 @@ func onlyLoadErrors(exit int, stderr []byte) bool {
 
 var positionedError = regexp.MustCompile(`^(\S+\.go:\d+(:\d+)?|-): `)
 
+// loadErrors returns the distinct error lines bplint printed on stderr
+// that are not a crash: errors loading or type-checking packages.
 func loadErrors(stderr []byte) []string {
 	s := string(stderr)
 	if loc := panicLine.FindStringIndex(s); loc != nil {

@@ -298,8 +298,8 @@ func (r *Result) PerRule() map[string]int {
 // and fixing minutes, and the report says which run measured.
 func keepPerf(dir string, r *Result) {
 	old, err := loadResult(dir, r.Module)
-	if err != nil || old.Perf == nil {
-		return
+	if err != nil || old.Perf == nil || old.Version != r.Version || old.Packages != r.Packages {
+		return // not measured on the same code
 	}
 	r.Perf = old.Perf
 	if r.Perf.Earlier == "" {

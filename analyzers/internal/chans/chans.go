@@ -225,6 +225,9 @@ func RootVar(info *types.Info, e ast.Expr) *types.Var {
 		case *ast.StarExpr:
 			e = x.X
 		case *ast.UnaryExpr:
+			if x.Op != token.AND {
+				return nil
+			}
 			e = x.X
 		default:
 			return nil

@@ -5,9 +5,9 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strings"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
+	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
 // Provenance records, for one package, how the channels that reach an
@@ -100,8 +100,8 @@ var ProvenanceNodes = []ast.Node{
 func NewProvenance(fset *token.FileSet, info *types.Info, pkg *types.Package, files []*ast.File) *Provenance {
 	var tests []*token.File
 	for _, f := range files {
-		if tf := fset.File(f.Pos()); tf != nil && strings.HasSuffix(tf.Name(), "_test.go") {
-			tests = append(tests, tf)
+		if scope.InTestFile(fset, f.Pos()) {
+			tests = append(tests, fset.File(f.Pos()))
 		}
 	}
 	return &Provenance{

@@ -186,8 +186,8 @@ func InTestFile(fset *token.FileSet, pos token.Pos) bool {
 // TestSupport reports whether cur is in code that exists for tests
 // outside a _test.go file: a function taking a *testing.T, *testing.B,
 // *testing.F or testing.TB, a method of a test double (a type named
-// Mock..., Fake... or Stub...), or a file named for one (mock_x.go,
-// x_mock.go, fake_x.go, x_fake.go). Test doubles stand in for the
+// Mock..., Fake... or Stub...), or a file named for them (mock.go,
+// mocks.go, mock_x.go, x_mock.go, and the same with fake). Test doubles stand in for the
 // network and are fed by the test itself.
 func TestSupport(info *types.Info, fset *token.FileSet, cur inspector.Cursor) bool {
 	if tf := fset.File(cur.Node().Pos()); tf != nil {

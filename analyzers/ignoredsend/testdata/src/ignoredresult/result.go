@@ -98,6 +98,8 @@ func described(s stream) {
 	s.Send("done") // want `the error of s.Send is discarded`
 	// TODO: handle the error.
 	s.Send("bye") // want `the error of s.Send is discarded`
+	// Report the error to the client.
+	s.Send("error") // want `the error of s.Send is discarded`
 }
 
 // Negative: not send-like: another name, no result, not a method.

@@ -2,11 +2,10 @@ package sendunderlock
 
 import "sync"
 
-// A function called under the mutex whose select can also end on a stop
-// channel, which a Stop method closes without any mutex (nats.go's pull
-// subscription): the author bounded the wait, as with ctx.Done(). Quiet
-// by default, like the select itself, which has no receiver of p.next
-// that needs p.mu.
+// A select that can also end on a stop channel, which a Stop method
+// closes while no mutex can be held (nats.go's pull subscription): the
+// author bounded the wait, as with ctx.Done(). Quiet by default, in the
+// function that holds the mutex and behind a call.
 type puller struct {
 	mu    sync.Mutex
 	next  chan int
@@ -62,4 +61,110 @@ func (l *lockedStop) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	close(l.quit)
+}
+
+func (p *puller) Count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.count
+}
+
+// Closers that may hold a mutex are no stop channel for a callee's
+// select: a worker whose exit closes done but which locks the mutex for
+// each value (the deadlock partner itself), a once.Do literal run under
+// Close's mutex, and a stop function called with the mutex held.
+type workerStop struct {
+	mu   sync.Mutex
+	out  chan int
+	done chan struct{}
+	n    int
+}
+
+func (s *workerStop) put(v int) { // want put:"mayBlock\\(waits in a select to send on s.out"
+	select {
+	case s.out <- v:
+	case <-s.done:
+	}
+}
+
+func (s *workerStop) Put(v int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.put(v) // want `call to s.put while s.mu is locked`
+}
+
+func (s *workerStop) worker() { // want worker:"mayBlock\\(ranges over s.out"
+	defer close(s.done)
+	for v := range s.out {
+		s.handle(v)
+	}
+}
+
+func (s *workerStop) handle(v int) {
+	s.mu.Lock()
+	s.n += v
+	s.mu.Unlock()
+}
+
+type onceStop struct {
+	mu   sync.Mutex
+	once sync.Once
+	out  chan int
+	quit chan struct{}
+}
+
+func (o *onceStop) put(v int) { // want put:"mayBlock\\(waits in a select to send on o.out"
+	select {
+	case o.out <- v:
+	case <-o.quit:
+	}
+}
+
+func (o *onceStop) Put(v int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.put(v) // want `call to o.put while o.mu is locked`
+}
+
+func (o *onceStop) Close() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.once.Do(func() { close(o.quit) })
+}
+
+func (o *onceStop) loop() { // want loop:"mayBlock\\(ranges over o.out"
+	for range o.out {
+	}
+}
+
+type calledStop struct {
+	mu   sync.Mutex
+	out  chan int
+	quit chan struct{}
+}
+
+func (c *calledStop) put(v int) { // want put:"mayBlock\\(waits in a select to send on c.out"
+	select {
+	case c.out <- v:
+	case <-c.quit:
+	}
+}
+
+func (c *calledStop) Put(v int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.put(v) // want `call to c.put while c.mu is locked`
+}
+
+func (c *calledStop) stop() { close(c.quit) }
+
+func (c *calledStop) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stop()
+}
+
+func (c *calledStop) loop() { // want loop:"mayBlock\\(ranges over c.out"
+	for range c.out {
+	}
 }

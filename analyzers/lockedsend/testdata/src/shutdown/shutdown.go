@@ -289,3 +289,35 @@ func (l *layer) revert() error {
 	l.tip--
 	return l.idx.shorten(l.tip)
 }
+
+// An event that carries a receive-only cancel signal is no request: the
+// receiver cannot answer on it. A value for a consumer: reported.
+type event struct {
+	data   int
+	cancel <-chan struct{}
+}
+
+type dispatcher struct {
+	mu     sync.Mutex
+	events chan event
+	n      int
+}
+
+func (d *dispatcher) emit(v int, cancel <-chan struct{}) { // want emit:"mayBlock\\(sends on d.events"
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.n++
+	d.events <- event{v, cancel} // want `send on d.events while d.mu is locked`
+}
+
+func (d *dispatcher) run() { // want run:"mayBlock\\(ranges over d.events"
+	for e := range d.events {
+		_ = e
+	}
+}
+
+func (d *dispatcher) count() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.n
+}
