@@ -109,6 +109,16 @@ func StandaloneDefaults(as []*analysis.Analyzer) {
 	}
 }
 
+// FactsOnly tells the analyzers of as whether their passes run for their
+// facts only, as go vet runs the dependencies of the packages it checks
+// (the VetxOnly field of the vet configuration): the fact-bearing
+// analyzers then skip every check whose findings would be discarded.
+func FactsOnly(as []*analysis.Analyzer, only bool) {
+	for _, a := range as {
+		facts.SetOnly(a, only)
+	}
+}
+
 // RuleSuffix returns what every message ends with: the rule ID in
 // parentheses. Outputs that carry the rule on its own strip it.
 func RuleSuffix(rule string) string { return report.RuleSuffix(rule) }

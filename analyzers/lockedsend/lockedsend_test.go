@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 	"golang.org/x/tools/go/analysis/checker"
 
+	"github.com/bplint/bplint/analyzers"
 	"github.com/bplint/bplint/analyzers/internal/benchload"
 	"github.com/bplint/bplint/analyzers/internal/fixtest"
 	"github.com/bplint/bplint/analyzers/lockedsend"
@@ -89,6 +90,25 @@ func TestCrossPackageOff(t *testing.T) {
 	}
 	fixtest.Run(t, analysistest.TestData(), a, "crosspackageoff")
 }
+
+// A pass for facts only (go vet's dependencies) exports the facts and
+// checks nothing; without the switch the same package has a finding.
+func TestFactsOnly(t *testing.T) {
+	a := lockedsend.New(lockedsend.DefaultOptions())
+	analyzers.FactsOnly([]*analysis.Analyzer{a}, true)
+	analysistest.Run(t, analysistest.TestData(), a, "factsonly")
+
+	full := lockedsend.New(lockedsend.DefaultOptions())
+	res := analysistest.Run(ignoreWants{}, analysistest.TestData(), full, "factsonly")
+	if n := len(res[0].Diagnostics); n != 1 {
+		t.Errorf("a full pass reports %d findings in factsonly, want 1: the test would not show that the check was skipped", n)
+	}
+}
+
+// ignoreWants runs analysistest for its results, not its checks.
+type ignoreWants struct{}
+
+func (ignoreWants) Errorf(string, ...any) {}
 
 // The early exit for packages that lock nothing still checks the
 // suppression comments.

@@ -21,6 +21,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -52,6 +53,8 @@ func main() {
 	}
 	if !vetProtocol(args) {
 		analyzers.StandaloneDefaults(analyzers.All)
+	} else if vetxOnly(args[len(args)-1]) {
+		analyzers.FactsOnly(analyzers.All, true)
 	}
 	if usesOwnDriver(args) {
 		os.Exit(runDriver(args, os.Stdout, os.Stderr))
@@ -69,6 +72,22 @@ func vetProtocol(args []string) bool {
 		}
 	}
 	return len(args) > 0 && strings.HasSuffix(args[len(args)-1], ".cfg")
+}
+
+// vetxOnly reports whether the vet configuration file cfg asks for facts
+// only: go vet analyzes each dependency of the packages it checks that
+// way, for the facts, and discards the findings. A file that does not
+// read or parse is left to the driver to report.
+func vetxOnly(cfg string) bool {
+	if !strings.HasSuffix(cfg, ".cfg") {
+		return false
+	}
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		return false
+	}
+	var c struct{ VetxOnly bool }
+	return json.Unmarshal(data, &c) == nil && c.VetxOnly
 }
 
 func cutDirFlag(args []string) (dir string, rest []string, err error) {

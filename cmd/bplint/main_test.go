@@ -172,6 +172,15 @@ func TestGoVet(t *testing.T) {
 	wantCode(t, run(t, dir, "go", "vet", "-vettool="+bplint, "./clean"), 0)
 	r = run(t, dir, "go", "vet", "-vettool="+bplint, "-fanout=false", "-unboundedqueue=false", "./leak")
 	wantCode(t, r, 0)
+
+	// go vet analyzes crosspkg/blocker for its facts only (bplint then
+	// skips the checks whose findings vet discards); the facts still
+	// reach crosspkg/caller.
+	r = run(t, dir, "go", "vet", "-vettool="+bplint, "./crosspkg/caller")
+	wantCode(t, r, 1)
+	if !strings.Contains(r.stderr, "s.p.Put may block on a channel: it sends on p.C (blocker.go:9)") {
+		t.Errorf("go vet did not follow the call into package blocker:\n%s", r.stderr)
+	}
 }
 
 func TestGoFix(t *testing.T) {

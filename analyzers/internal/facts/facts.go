@@ -28,6 +28,7 @@ type Switch struct {
 	a     *analysis.Analyzer
 	types []analysis.Fact
 	on    *bool // the analyzer's option
+	only  bool  // see SetOnly
 }
 
 // Declare registers the -cross-package flag on a, bound to the option
@@ -74,3 +75,31 @@ func (s *Switch) Get() any { return *s.on }
 // Enabled reports whether the pass's analyzer declares facts: only then
 // may it import or export them.
 func Enabled(pass *analysis.Pass) bool { return len(pass.Analyzer.FactTypes) > 0 }
+
+// SetOnly tells a's passes that they run for their facts only, their
+// diagnostics discarded: go vet analyzes every dependency of the
+// packages it checks that way (the vet configuration's VetxOnly), and an
+// analyzer that knows it can skip all but what its facts need. It
+// returns false when a has no -cross-package switch.
+func SetOnly(a *analysis.Analyzer, only bool) bool {
+	s := switchOf(a)
+	if s == nil {
+		return false
+	}
+	s.only = only
+	return true
+}
+
+// Only reports whether the pass runs for its facts only (see SetOnly).
+func Only(pass *analysis.Pass) bool {
+	s := switchOf(pass.Analyzer)
+	return s != nil && s.only && Enabled(pass)
+}
+
+func switchOf(a *analysis.Analyzer) *Switch {
+	if f := a.Flags.Lookup(FlagName); f != nil {
+		s, _ := f.Value.(*Switch)
+		return s
+	}
+	return nil
+}
