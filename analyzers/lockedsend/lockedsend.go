@@ -1154,8 +1154,8 @@ func (st *state) caseKind(cc *ast.CommClause) chans.Kind {
 		return k
 	}
 	ch := chans.RecvChan(cc.Comm)
-	if _, ok := ast.Unparen(ch).(*ast.Ident); !ok {
-		return k
+	if _, ok := ast.Unparen(ch).(*ast.Ident); !ok || !doneOrTimerType(st.info.TypeOf(ch)) {
+		return k // cheap checks first: following values is not
 	}
 	vals, ok := st.prov.Values(ch)
 	if !ok {
@@ -1174,6 +1174,13 @@ func (st *state) caseKind(cc *ast.CommClause) chans.Kind {
 		n++
 	}
 	return kind
+}
+
+// doneOrTimerType reports whether t can hold a context's Done channel or
+// a timer's: a channel of struct{} or of time.Time.
+func doneOrTimerType(t types.Type) bool {
+	c := chans.Of(t)
+	return c != nil && (chans.IsSignal(c.Elem()) || calls.IsNamed(c.Elem(), "time", "Time"))
 }
 
 // shortPos renders pos as "file.go:line" for facts and messages.
