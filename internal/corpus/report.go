@@ -261,8 +261,9 @@ func perfSection(b *strings.Builder, results []*Result) {
 	p("\n")
 
 	p("What cross-package facts cost standalone: `bplint -lockedsend.cross-package -ignoredsend.cross-package` against `bplint` ")
-	p("(facts make the driver load and type-check every dependency from source), and what they add: findings that need a fact ")
-	p("(a call into another package that may block under a lock, a `//bplint:mustcheck` function of another package).\n\n")
+	p("(facts make the driver load and type-check every dependency from source). What they add are findings that need a fact: ")
+	p("a call into another package that may block under a lock, a `//bplint:mustcheck` function of another package; ")
+	p("under `go vet`, golangci-lint and nogo they are on and cost what the vet tool columns above show.\n\n")
 	p("| module | bplint with facts / bplint | RSS with facts | RSS without |\n|---|--:|--:|--:|\n")
 	for _, r := range with {
 		pr := r.Perf
