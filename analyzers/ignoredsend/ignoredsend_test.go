@@ -54,25 +54,20 @@ func TestIgnoredResult(t *testing.T) {
 func TestFactsOnly(t *testing.T) {
 	a := ignoredsend.New(ignoredsend.DefaultOptions())
 	analyzers.FactsOnly([]*analysis.Analyzer{a}, true)
-	marks := analysistest.Run(ignoreWants{}, analysistest.TestData(), a, "mustcheck/a")
+	marks := fixtest.Results(analysistest.TestData(), a, "mustcheck/a")
 	if n := len(marks[0].Facts); n < 4 {
 		t.Errorf("a facts-only pass exports %d mustcheck facts in mustcheck/a, want at least 4", n)
 	}
-	for _, r := range [][]*analysistest.Result{marks, analysistest.Run(ignoreWants{}, analysistest.TestData(), a, "ignoredresult")} {
+	for _, r := range [][]*analysistest.Result{marks, fixtest.Results(analysistest.TestData(), a, "ignoredresult")} {
 		if n := len(r[0].Diagnostics); n != 0 {
 			t.Errorf("a facts-only pass reports %d findings in %s", n, r[0].Pass.Pkg.Path())
 		}
 	}
-	full := analysistest.Run(ignoreWants{}, analysistest.TestData(), ignoredsend.New(ignoredsend.DefaultOptions()), "ignoredresult")
+	full := fixtest.Results(analysistest.TestData(), ignoredsend.New(ignoredsend.DefaultOptions()), "ignoredresult")
 	if len(full[0].Diagnostics) == 0 {
 		t.Error("a full pass reports nothing in ignoredresult: the test shows nothing")
 	}
 }
-
-// ignoreWants runs analysistest for its results, not its checks.
-type ignoreWants struct{}
-
-func (ignoreWants) Errorf(string, ...any) {}
 
 // TestMustCheckFacts checks that //bplint:mustcheck crosses packages:
 // package a marks functions and an interface method, package b calls them.
