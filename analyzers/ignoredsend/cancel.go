@@ -772,35 +772,99 @@ func (c *checker) channelOps(cur inspector.Cursor, want string, f func(op ast.No
 // freshBuffer reports whether the send statement at cur fills a channel
 // made just before with room for it: `ch = make(chan T, k)` (or a
 // struct literal with ch: make(chan T, k)) among the statements before
-// it in the same block, with at most k sends and no go statement from
-// there on.
+// it, with at most k sends on the way and no other goroutine started
+// from there on. The walk goes out of if statements and plain blocks,
+// and out of the literal of a go statement started right after the make
+// (minio's `ch := make(chan T, 1); go func() { if err != nil { ch <-
+// T{Err: err}; return }; ... }()`), never out of a loop. A preceding
+// `if ... { ...; return }` holds sends of other paths only.
 func (c *checker) freshBuffer(cur inspector.Cursor, send *ast.SendStmt) bool {
-	if !isListEdge(cur.ParentEdgeKind()) {
-		return false
-	}
 	want := types.ExprString(send.Chan)
 	sends := 1
-	for prev, ok := cur.PrevSibling(); ok; prev, ok = prev.PrevSibling() {
-		if k, ok := c.makesBuffer(prev.Node(), send.Chan); ok {
-			return int64(sends) <= k
+	for {
+		if !isListEdge(cur.ParentEdgeKind()) {
+			return false
 		}
-		abort := false
-		ast.Inspect(prev.Node(), func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.GoStmt, *ast.FuncLit:
-				abort = true
-			case *ast.SendStmt:
-				if types.ExprString(n.Chan) == want {
-					sends++
+		for prev, ok := cur.PrevSibling(); ok; prev, ok = prev.PrevSibling() {
+			if k, ok := c.makesBuffer(prev.Node(), send.Chan); ok {
+				return int64(sends) <= k
+			}
+			if leavesEarly(prev.Node(), want) {
+				continue
+			}
+			n, ok := sendsOn(prev.Node(), want)
+			if !ok {
+				return false
+			}
+			sends += n
+		}
+		if cur.ParentEdgeKind() != edge.BlockStmt_List {
+			return false
+		}
+		block := cur.Parent()
+		switch owner := block.Parent(); owner.Node().(type) {
+		case *ast.IfStmt:
+			cur = owner
+		case *ast.BlockStmt:
+			cur = block
+		case *ast.FuncLit:
+			// Only the literal of `go func() {...}()`: it runs once, and
+			// nothing after the go statement may send on ch meanwhile.
+			call := owner.Parent()
+			if owner.ParentEdgeKind() != edge.CallExpr_Fun || call.ParentEdgeKind() != edge.GoStmt_Call {
+				return false
+			}
+			cur = call.Parent()
+			for next, ok := cur.NextSibling(); ok; next, ok = next.NextSibling() {
+				if n, ok := sendsOn(next.Node(), want); !ok || n > 0 {
+					return false
 				}
 			}
-			return !abort
-		})
-		if abort {
+		default:
 			return false
 		}
 	}
-	return false
+}
+
+// sendsOn counts the sends on the channel expression want in n, or
+// returns false when n starts a goroutine or holds a function literal:
+// who sends then is not a matter of order.
+func sendsOn(n ast.Node, want string) (int, bool) {
+	sends, ok := 0, true
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GoStmt, *ast.FuncLit:
+			ok = false
+		case *ast.SendStmt:
+			if types.ExprString(n.Chan) == want {
+				sends++
+			}
+		}
+		return ok
+	})
+	return sends, ok
+}
+
+// leavesEarly reports whether s is `if init; cond { ...; return }` with
+// no else, whose init and condition send nothing and start nothing: the
+// statements of its body run on paths that never reach what follows it.
+func leavesEarly(s ast.Node, want string) bool {
+	is, ok := s.(*ast.IfStmt)
+	if !ok || is.Else != nil || len(is.Body.List) == 0 {
+		return false
+	}
+	if _, ret := is.Body.List[len(is.Body.List)-1].(*ast.ReturnStmt); !ret {
+		return false
+	}
+	for _, n := range []ast.Node{is.Init, is.Cond} {
+		if n == nil {
+			continue
+		}
+		if sends, ok := sendsOn(n, want); !ok || sends > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // makesBuffer reports whether the statement s assigns ch a channel made

@@ -98,8 +98,11 @@
 //   - a send guarded by len(ch) < cap(ch) (or the capacity); right
 //     after a non-blocking receive from the same channel (keep latest);
 //     among the first sends into a channel made just before with room
-//     for them; or followed by close(ch) on a channel that every make
-//     buffers (a one-shot result);
+//     for them, also on each path of a goroutine started right after
+//     the make (ch := make(chan T, 1); go func() { if err != nil { ch
+//     <- T{Err: err}; return } ... }()), outside loops; or followed by
+//     close(ch) on a channel that every make buffers (a one-shot
+//     result);
 //   - a reply channel: received from a channel (reqc = <-reqs), the
 //     field of a request received or ranged over (req.reply), or the
 //     field of a request handed in whose every make in the package is

@@ -542,3 +542,42 @@ func (w *wantConn) tryDeliver(ctx context.Context, err error) bool {
 	close(w.result)
 	return true
 }
+
+type listItem struct {
+	v   int
+	err error
+}
+
+// The first send on each path of a goroutine started right after the
+// make, into a buffer with room for it (minio's ListObjects): an early
+// error, or the cancellation seen before any other send.
+func list(ctx context.Context, check func() error, next func() (int, bool)) <-chan listItem {
+	ch := make(chan listItem, 1)
+	go func() {
+		defer close(ch)
+		if ctx.Err() != nil {
+			ch <- listItem{err: ctx.Err()}
+			return
+		}
+		if err := check(); err != nil {
+			ch <- listItem{err: err}
+			return
+		}
+		if next == nil {
+			ch <- listItem{err: context.Canceled}
+			return
+		}
+		for {
+			v, ok := next()
+			if !ok {
+				return
+			}
+			select {
+			case ch <- listItem{v: v}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return ch
+}
