@@ -192,7 +192,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		c.boolNames[upperFirst(n)] = true
 	}
 	c.in = pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	helper := testHelperPackage(pass.Pkg.Path(), pass.Pkg.Name())
+	helper := scope.TestPackage(pass.Pkg)
 
 	nodeTypes := []ast.Node{
 		(*ast.SendStmt)(nil),
@@ -237,34 +237,3 @@ func promisesAcceptance(name string) bool {
 	return strings.HasPrefix(name, "Try") || name == "Offer"
 }
 
-// helperElems are path elements of packages that exist for tests.
-var helperElems = map[string]bool{
-	"test": true, "tests": true, "testing": true, "testdata": true,
-	"testutil": true, "testutils": true, "testhelper": true, "testhelpers": true,
-	"testenv": true, "testlib": true, "testtools": true, "testsupport": true,
-	"testfixtures": true, "testserver": true,
-}
-
-// notHelpers are package names that end like a test helper's but are
-// words.
-var notHelpers = map[string]bool{"latest": true, "contest": true, "attest": true, "protest": true, "detest": true}
-
-// testHelperPackage reports whether a package exists for tests: an
-// element of its path is test, testing, testutil(s), testhelper(s)...
-// (grpc's internal/testutils), or its name ends in test or testing
-// (httptest, fstest). Its fakes report events to tests, which block or
-// drop at will; rules 1 and 2 and ignored-result treat it as test code.
-func testHelperPackage(path, name string) bool {
-	for e := range strings.SplitSeq(strings.ToLower(path), "/") {
-		if helperElems[e] {
-			return true
-		}
-	}
-	n := strings.ToLower(name)
-	for _, suffix := range []string{"test", "testing", "testutil", "testutils"} {
-		if strings.HasSuffix(n, suffix) && len(n) > len(suffix) && !notHelpers[n] {
-			return true
-		}
-	}
-	return false
-}

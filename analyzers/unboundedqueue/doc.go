@@ -269,7 +269,9 @@
 // methods of test doubles (types named Mock..., Fake..., Stub...) and
 // files named mock.go, mocks.go, mock_*.go, *_mock.go (and the same
 // with fake) are test
-// support code: what they read, the test made.
+// support code: what they read, the test made. Packages that exist for
+// tests (a path element test, testutil, e2e, ...; a name ending in test)
+// are reported only with -tests, like _test.go files.
 //
 // The bounded.NewLineReader fix is offered only when the reader is a
 // local variable of inferred type used only through methods that

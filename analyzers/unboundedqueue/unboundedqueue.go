@@ -161,7 +161,7 @@ type checker struct {
 	r    *report.Reporter
 
 	file     *ast.File // the file being walked
-	testFile bool      // file is a _test.go file and -tests is off
+	testFile bool      // file is a _test.go file, or of a test package, and -tests is off
 
 	funcs map[ast.Node]*funcIndex // by outermost function, built lazily
 
@@ -198,10 +198,11 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 	// Findings in test files are dropped after the Reporter has seen
 	// them, so that directives there are neither missed nor reported.
 	rpass := pass
+	testPkg := !opts.Tests && scope.TestPackage(pass.Pkg)
 	if !opts.Tests {
 		p := *pass
 		p.Report = func(d analysis.Diagnostic) {
-			if scope.InTestFile(pass.Fset, d.Pos) {
+			if testPkg || scope.InTestFile(pass.Fset, d.Pos) {
 				return
 			}
 			pass.Report(d)
@@ -268,5 +269,5 @@ func (c *checker) later(f func()) {
 
 func (c *checker) setFile(f *ast.File) {
 	c.file = f
-	c.testFile = !c.opts.Tests && scope.InTestFile(c.pass.Fset, f.FileStart)
+	c.testFile = !c.opts.Tests && (scope.TestPackage(c.pass.Pkg) || scope.InTestFile(c.pass.Fset, f.FileStart))
 }

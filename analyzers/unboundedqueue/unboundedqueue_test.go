@@ -48,7 +48,7 @@ func TestHugeBuffer(t *testing.T) {
 }
 
 func TestSliceQueue(t *testing.T) {
-	run(t, analysistest.TestData(), unboundedqueue.Analyzer, "slicequeue")
+	run(t, analysistest.TestData(), unboundedqueue.Analyzer, "slicequeue", "slicequeue/e2e")
 }
 
 // The fixes of unbounded-read import the bounded package: they are

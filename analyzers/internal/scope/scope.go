@@ -235,3 +235,36 @@ func testDouble(t types.Type) bool {
 	}
 	return false
 }
+
+// helperElems are path elements of packages that exist for tests.
+var helperElems = map[string]bool{
+	"test": true, "tests": true, "testing": true, "testdata": true,
+	"testutil": true, "testutils": true, "testhelper": true, "testhelpers": true,
+	"testenv": true, "testlib": true, "testtools": true, "testsupport": true,
+	"testfixtures": true, "testserver": true, "e2e": true,
+}
+
+// notHelpers are package names that end like a test helper's but are
+// words.
+var notHelpers = map[string]bool{"latest": true, "contest": true, "attest": true, "protest": true, "detest": true}
+
+// TestPackage reports whether a package exists for tests: an element of
+// its path is test, testing, testutil(s), testhelper(s), e2e...
+// (grpc's internal/testutils, go-redis's maintnotifications/e2e), or its
+// name ends in test or testing (httptest, fstest). Its fakes and
+// harnesses serve tests, which block, drop and grow at will.
+func TestPackage(pkg *types.Package) bool {
+	path, name := pkg.Path(), pkg.Name()
+	for e := range strings.SplitSeq(strings.ToLower(path), "/") {
+		if helperElems[e] {
+			return true
+		}
+	}
+	n := strings.ToLower(name)
+	for _, suffix := range []string{"test", "testing", "testutil", "testutils"} {
+		if strings.HasSuffix(n, suffix) && len(n) > len(suffix) && !notHelpers[n] {
+			return true
+		}
+	}
+	return false
+}
