@@ -236,4 +236,3 @@ func promisesAcceptance(name string) bool {
 	name = upperFirst(name)
 	return strings.HasPrefix(name, "Try") || name == "Offer"
 }
-
