@@ -827,14 +827,25 @@ func (c *checker) freshBuffer(cur inspector.Cursor, send *ast.SendStmt) bool {
 }
 
 // sendsOn counts the sends on the channel expression want in n, or
-// returns false when n starts a goroutine or holds a function literal:
-// who sends then is not a matter of order.
+// returns false when a function literal in n sends on it: it may run
+// any number of times, at any moment. Literals that do not send on it
+// (a goroutine that drains it) do not count.
 func sendsOn(n ast.Node, want string) (int, bool) {
 	sends, ok := 0, true
+	root, _, _ := strings.Cut(want, ".")
 	ast.Inspect(n, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.GoStmt, *ast.FuncLit:
-			ok = false
+		case *ast.GoStmt:
+			// go worker(ch), go s.run(): a function we cannot see may
+			// send on what it is handed.
+			if _, lit := ast.Unparen(n.Call.Fun).(*ast.FuncLit); !lit && mentions(n.Call, root) {
+				ok = false
+			}
+		case *ast.FuncLit:
+			if inner, _ := sendsOn(n.Body, want); inner > 0 {
+				ok = false
+			}
+			return false
 		case *ast.SendStmt:
 			if types.ExprString(n.Chan) == want {
 				sends++
@@ -843,6 +854,18 @@ func sendsOn(n ast.Node, want string) (int, bool) {
 		return ok
 	})
 	return sends, ok
+}
+
+// mentions reports whether the identifier name occurs in n.
+func mentions(n ast.Node, name string) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == name {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // leavesEarly reports whether s is `if init; cond { ...; return }` with

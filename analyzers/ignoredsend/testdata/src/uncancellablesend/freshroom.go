@@ -45,3 +45,15 @@ func inLoop(ctx context.Context, vs []int) <-chan entry {
 	}()
 	return ch
 }
+
+// Two goroutines share a one-slot buffer: either may send first.
+func twoSenders(ctx context.Context) <-chan entry {
+	ch := make(chan entry, 1)
+	go func() {
+		ch <- entry{v: 4} // want `send on ch blocks until a receiver takes the value, but does not watch ctx.Done\(\)`
+	}()
+	go func() {
+		ch <- entry{v: 3} // want `send on ch blocks until a receiver takes the value, but does not watch ctx.Done\(\)`
+	}()
+	return ch
+}

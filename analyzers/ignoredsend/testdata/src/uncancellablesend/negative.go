@@ -581,3 +581,20 @@ func list(ctx context.Context, check func() error, next func() (int, bool)) <-ch
 	}()
 	return ch
 }
+
+// The only send into a one-slot buffer, from a goroutine started right
+// after the make; the abandon path drains it in another goroutine
+// (pgxpool's ping).
+func ping(ctx context.Context, do func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		errc <- do()
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		go func() { <-errc }()
+		return ctx.Err()
+	}
+}
