@@ -175,7 +175,10 @@
 //     breadth-first walk), or is a helper called only by functions
 //     consuming the list (the children of the node being visited);
 //   - lists of channels: each entry is a caller waiting for its reply,
-//     and the waiting callers bound them;
+//     and the waiting callers bound them; so are lists of waiters that
+//     carry their reply channel (a wantConn with a result channel) when
+//     every function that appends one, or every caller of it, then
+//     receives from that channel;
 //   - lists filled by methods that return their receiver: fluent setters
 //     (a mock's Expect... calls) configure a value, they do not handle
 //     events;

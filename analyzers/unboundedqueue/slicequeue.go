@@ -523,7 +523,7 @@ func (c *checker) sliceQueues() {
 				pops = append(pops, p)
 			}
 		}
-		if len(q.pushes) == 0 || len(pops) == 0 || c.sorted[key] || waiters(q) {
+		if len(q.pushes) == 0 || len(pops) == 0 || c.sorted[key] || waiters(q) || c.waiterObjects(q) {
 			continue
 		}
 		shared := c.shared(q)
@@ -599,6 +599,70 @@ func popOutside(pops []queueOp, fn ast.Node, recvCase inspector.Cursor) (queueOp
 func waiters(q *sliceQueue) bool {
 	_, ok := q.obj.Type().Underlying().(*types.Slice).Elem().Underlying().(*types.Chan)
 	return ok
+}
+
+// waiterObjects reports whether the queue holds waiters that carry their
+// reply channel (net/http's and go-redis's wantConn: a struct, or a
+// pointer to one, with a channel field), and every push is made by a
+// function that waits on that field, itself or in every caller of it
+// (enqueue(w), then <-w.result): each entry is a blocked caller, which
+// bounds the queue as the callers' number does.
+func (c *checker) waiterObjects(q *sliceQueue) bool {
+	elem := q.obj.Type().Underlying().(*types.Slice).Elem()
+	if p, ok := elem.Underlying().(*types.Pointer); ok {
+		elem = p.Elem()
+	}
+	st, ok := elem.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	replies := make(map[types.Object]bool)
+	for f := range st.Fields() {
+		if ch := chans.Of(f.Type()); ch != nil && ch.Dir() != types.SendOnly {
+			replies[f.Origin()] = true
+		}
+	}
+	if len(replies) == 0 {
+		return false
+	}
+	waits := func(fn ast.Node) bool {
+		found := false
+		ast.Inspect(fn, func(n ast.Node) bool {
+			if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+				if f := chans.Field(c.info, u.X); f != nil && replies[f.Origin()] {
+					found = true
+				}
+			}
+			return !found
+		})
+		return found
+	}
+	for _, p := range q.pushes {
+		if p.fn == nil {
+			return false
+		}
+		if waits(p.fn) {
+			continue
+		}
+		fd, ok := p.fn.(*ast.FuncDecl)
+		if !ok {
+			return false
+		}
+		obj, ok := c.info.Defs[fd.Name].(*types.Func)
+		if !ok {
+			return false
+		}
+		callers := c.callersOf(obj)
+		if len(callers) == 0 {
+			return false
+		}
+		for _, caller := range callers {
+			if !waits(caller) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // builder reports whether the pushing function is a method returning
