@@ -221,7 +221,7 @@ func TestRenderReport(t *testing.T) {
 	md := renderReport([]*Result{r}, &Verdicts{list: []*Verdict{old}, byKey: map[string]*Verdict{old.key(): old}}, 10, "go run ./internal/corpus -modules=m")
 	for _, want := range []string{"| m | `example.com/m@v1.0.0` | 3 | 200000 | 1 | 0.5 |", "## Fix check", "## Performance",
 		"1.00 / 1.20", "`go f() \\| x`", "*untriaged*",
-		"1 verdicts in triage.tsv match no finding", "The figures of m come from an earlier run than the findings (2026-11-27, bplint (devel))", "| `fanout/ncast` | m | `b.go:9` | `gone()` | false-positive | a shape since learned |"} {
+		"1 verdicts in triage.tsv match no finding", "The performance figures of m come from an earlier run than the findings (2026-11-27)", "| `fanout/ncast` | m | `b.go:9` | `gone()` | false-positive | a shape since learned |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -210,18 +211,23 @@ func perfSection(b *strings.Builder, results []*Result) {
 		p("Standalone, bplint runs without cross-package facts (the command's default), so its floor is the no-op floor; ")
 		p("as a vet tool its facts are on, so its floor there is the no-op vet tool that declares a fact.\n\n")
 	}
-	earlier := make(map[string][]string)
-	var runs []string
+	// One line for all the modules measured earlier: their runs differ
+	// by minutes, not in what they say.
+	var earlier, when []string
 	for _, r := range with {
 		if e := r.Perf.Earlier; e != "" {
-			if earlier[e] == nil {
-				runs = append(runs, e)
-			}
-			earlier[e] = append(earlier[e], r.Module)
+			earlier = append(earlier, r.Module)
+			date, _, _ := strings.Cut(e, ", ")
+			when = append(when, date)
 		}
 	}
-	for _, e := range runs {
-		p("The figures of %s come from an earlier run than the findings (%s): a run without `-perf` keeps the last ones measured.\n\n", strings.Join(earlier[e], ", "), e)
+	if len(earlier) > 0 {
+		slices.Sort(when)
+		span := when[0]
+		if last := when[len(when)-1]; last != span {
+			span += " to " + last
+		}
+		p("The performance figures of %s come from an earlier run than the findings (%s): a run without `-perf` keeps the last ones measured.\n\n", strings.Join(earlier, ", "), span)
 	}
 	p("Ratios, not seconds: the machine is shared, so every command ran %d time(s) and the best is kept; ", with[0].Perf.Repeat)
 	p("each cell is *wall / CPU* (user+system time of the command and its children), and the goals are judged on CPU time, which a busy machine disturbs least. ")
