@@ -373,8 +373,7 @@ func (c *checker) freeList(cur inspector.Cursor, send *ast.SendStmt) bool {
 	case *ast.SelectorExpr:
 		chName = e.Sel.Name
 	}
-	chName = strings.ToLower(chName)
-	if strings.Contains(chName, "pool") || strings.Contains(chName, "free") || strings.Contains(chName, "recycl") {
+	if chans.PoolName(chName) {
 		return true
 	}
 	// The other end takes from the field without waiting too (reuse a

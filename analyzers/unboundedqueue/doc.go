@@ -179,6 +179,9 @@
 //     carry their reply channel (a wantConn with a result channel) when
 //     every function that appends one, or every caller of it, then
 //     receives from that channel;
+//   - pools of reusable objects, named like one (idleConns, freeList,
+//     bufPool, spare): what is put back was taken out, and the pool's
+//     size is bounded where objects are made;
 //   - lists filled by methods that return their receiver: fluent setters
 //     (a mock's Expect... calls) configure a value, they do not handle
 //     events;

@@ -523,7 +523,7 @@ func (c *checker) sliceQueues() {
 				pops = append(pops, p)
 			}
 		}
-		if len(q.pushes) == 0 || len(pops) == 0 || c.sorted[key] || waiters(q) || c.waiterObjects(q) {
+		if len(q.pushes) == 0 || len(pops) == 0 || c.sorted[key] || waiters(q) || c.waiterObjects(q) || chans.PoolName(q.obj.Name()) {
 			continue
 		}
 		shared := c.shared(q)

@@ -9,6 +9,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
 )
@@ -233,4 +234,18 @@ func RootVar(info *types.Info, e ast.Expr) *types.Var {
 			return nil
 		}
 	}
+}
+
+// PoolName reports whether a channel or slice is named like a pool or
+// free list of reusable objects (bufPool, freeList, idleConns, spare):
+// what is put there was taken from there, or can be dropped for the
+// garbage collector to take.
+func PoolName(name string) bool {
+	name = strings.ToLower(name)
+	for _, w := range []string{"pool", "free", "recycl", "idle", "spare"} {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
 }

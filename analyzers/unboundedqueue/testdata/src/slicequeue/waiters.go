@@ -67,3 +67,29 @@ func (q *asyncJobs) next() (asyncJob, bool) {
 	q.jobs = q.jobs[1:]
 	return j, true
 }
+
+// An idle pool of reusable objects (go-redis's idleConns): what is put
+// back was taken out, and the pool size bounds it elsewhere. Quiet.
+type poolConn struct{ id int }
+
+type connPool struct {
+	mu        sync.Mutex
+	idleConns []*poolConn
+}
+
+func (p *connPool) put(c *poolConn) {
+	p.mu.Lock()
+	p.idleConns = append(p.idleConns, c)
+	p.mu.Unlock()
+}
+
+func (p *connPool) get() *poolConn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.idleConns) == 0 {
+		return nil
+	}
+	c := p.idleConns[0]
+	p.idleConns = p.idleConns[1:]
+	return c
+}
