@@ -173,11 +173,18 @@ func (c *checker) isStopCase(cc *ast.CommClause) bool {
 // leavesFunc reports whether s leaves the function or the loop around
 // it: return, a labeled break, goto, panic.
 func leavesFunc(s ast.Stmt) bool {
+	if b, ok := s.(*ast.BranchStmt); ok {
+		return b.Tok == token.GOTO || b.Tok == token.BREAK && b.Label != nil
+	}
+	return returnsOrPanics(s)
+}
+
+// returnsOrPanics reports whether s is a return statement or a call of
+// the panic builtin.
+func returnsOrPanics(s ast.Node) bool {
 	switch s := s.(type) {
 	case *ast.ReturnStmt:
 		return true
-	case *ast.BranchStmt:
-		return s.Tok == token.GOTO || s.Tok == token.BREAK && s.Label != nil
 	case *ast.ExprStmt:
 		if call, ok := s.X.(*ast.CallExpr); ok {
 			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {

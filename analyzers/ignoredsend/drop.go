@@ -338,19 +338,10 @@ func (c *checker) oneSlot(cur inspector.Cursor, send *ast.SendStmt) bool {
 // leavesFlow reports whether s ends the straight-line flow: return,
 // break, continue, goto, or panic.
 func leavesFlow(s ast.Stmt) bool {
-	switch s := s.(type) {
-	case *ast.ReturnStmt:
-		return true
-	case *ast.BranchStmt:
-		return s.Tok != token.BREAK || s.Label != nil // a plain break only leaves the select
-	case *ast.ExprStmt:
-		if call, ok := s.X.(*ast.CallExpr); ok {
-			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
-				return true
-			}
-		}
+	if b, ok := s.(*ast.BranchStmt); ok {
+		return b.Tok != token.BREAK || b.Label != nil // a plain break only leaves the select
 	}
-	return false
+	return returnsOrPanics(s)
 }
 
 func isListEdge(k edge.Kind) bool {

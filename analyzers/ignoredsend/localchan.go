@@ -469,19 +469,10 @@ func (c *checker) lastSend(cur, ctx inspector.Cursor, l *localChan) bool {
 // leaves reports whether the statement ends the current iteration or
 // call: return, continue, panic.
 func leaves(s ast.Node) bool {
-	switch s := s.(type) {
-	case *ast.ReturnStmt:
-		return true
-	case *ast.BranchStmt:
-		return s.Tok == token.CONTINUE && s.Label == nil
-	case *ast.ExprStmt:
-		if call, ok := s.X.(*ast.CallExpr); ok {
-			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
-				return true
-			}
-		}
+	if b, ok := s.(*ast.BranchStmt); ok {
+		return b.Tok == token.CONTINUE && b.Label == nil
 	}
-	return false
+	return returnsOrPanics(s)
 }
 
 // sendsIn reports whether some send on l lies inside n.
