@@ -167,30 +167,27 @@ func (c *checker) isStopCase(cc *ast.CommClause) bool {
 	}
 	// A signal channel whose case leaves; a signal case that falls
 	// through is a try-acquire (<-sem) or a tick, not a stop.
-	return chans.IsSignal(ch.Elem()) && len(cc.Body) > 0 && leavesFunc(cc.Body[len(cc.Body)-1])
+	return chans.IsSignal(ch.Elem()) && len(cc.Body) > 0 && c.leavesFunc(cc.Body[len(cc.Body)-1])
 }
 
 // leavesFunc reports whether s leaves the function or the loop around
 // it: return, a labeled break, goto, panic.
-func leavesFunc(s ast.Stmt) bool {
+func (c *checker) leavesFunc(s ast.Stmt) bool {
 	if b, ok := s.(*ast.BranchStmt); ok {
 		return b.Tok == token.GOTO || b.Tok == token.BREAK && b.Label != nil
 	}
-	return returnsOrPanics(s)
+	return c.returnsOrPanics(s)
 }
 
 // returnsOrPanics reports whether s is a return statement or a call of
 // the panic builtin.
-func returnsOrPanics(s ast.Node) bool {
+func (c *checker) returnsOrPanics(s ast.Node) bool {
 	switch s := s.(type) {
 	case *ast.ReturnStmt:
 		return true
 	case *ast.ExprStmt:
-		if call, ok := s.X.(*ast.CallExpr); ok {
-			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
-				return true
-			}
-		}
+		call, ok := s.X.(*ast.CallExpr)
+		return ok && calls.IsBuiltin(c.info, call, "panic")
 	}
 	return false
 }

@@ -278,7 +278,7 @@ func (c *checker) blockFix(cur inspector.Cursor, sel *ast.SelectStmt, def *ast.C
 // stored (an element of a slice or map, a field of the receiver); or
 // the variable sent is used again after the select.
 func (c *checker) keptOnDefault(cur inspector.Cursor, sel *ast.SelectStmt, cc *ast.CommClause, send *ast.SendStmt) bool {
-	if n := len(cc.Body); n > 0 && leavesFlow(cc.Body[n-1]) {
+	if n := len(cc.Body); n > 0 && c.leavesFlow(cc.Body[n-1]) {
 		if _, ok := cur.NextSibling(); ok && isListEdge(cur.ParentEdgeKind()) {
 			return true
 		}
@@ -337,11 +337,11 @@ func (c *checker) oneSlot(cur inspector.Cursor, send *ast.SendStmt) bool {
 
 // leavesFlow reports whether s ends the straight-line flow: return,
 // break, continue, goto, or panic.
-func leavesFlow(s ast.Stmt) bool {
+func (c *checker) leavesFlow(s ast.Stmt) bool {
 	if b, ok := s.(*ast.BranchStmt); ok {
 		return b.Tok != token.BREAK || b.Label != nil // a plain break only leaves the select
 	}
-	return returnsOrPanics(s)
+	return c.returnsOrPanics(s)
 }
 
 func isListEdge(k edge.Kind) bool {

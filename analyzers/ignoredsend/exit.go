@@ -354,7 +354,7 @@ func (c *checker) leavesOnDone(body *ast.BlockStmt, ctx scope.Context) bool {
 			for _, s := range n.Body.List {
 				cc := s.(*ast.CommClause)
 				if chans.CaseKind(c.info, cc) == chans.CtxDone && types.ExprString(chans.RecvChan(cc.Comm)) == ctx.Expr+".Done()" &&
-					len(cc.Body) > 0 && leavesFunc(cc.Body[len(cc.Body)-1]) {
+					len(cc.Body) > 0 && c.leavesFunc(cc.Body[len(cc.Body)-1]) {
 					found = true
 				}
 			}

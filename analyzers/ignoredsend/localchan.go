@@ -444,7 +444,7 @@ func (c *checker) lastSend(cur, ctx inspector.Cursor, l *localChan) bool {
 		switch cur.ParentEdgeKind() {
 		case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
 			for next, ok := cur.NextSibling(); ok; next, ok = next.NextSibling() {
-				if leaves(next.Node()) {
+				if c.leaves(next.Node()) {
 					return true
 				}
 				if c.sendsIn(next.Node(), l) {
@@ -468,11 +468,11 @@ func (c *checker) lastSend(cur, ctx inspector.Cursor, l *localChan) bool {
 
 // leaves reports whether the statement ends the current iteration or
 // call: return, continue, panic.
-func leaves(s ast.Node) bool {
+func (c *checker) leaves(s ast.Node) bool {
 	if b, ok := s.(*ast.BranchStmt); ok {
 		return b.Tok == token.CONTINUE && b.Label == nil
 	}
-	return returnsOrPanics(s)
+	return c.returnsOrPanics(s)
 }
 
 // sendsIn reports whether some send on l lies inside n.

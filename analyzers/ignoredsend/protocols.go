@@ -135,7 +135,7 @@ func (c *checker) takesOne(r inspector.Cursor) bool {
 	}
 	if comm.ParentEdgeKind() == edge.CommClause_Comm {
 		clause := comm.Parent().Node().(*ast.CommClause)
-		return len(clause.Body) > 0 && leavesFunc(clause.Body[len(clause.Body)-1])
+		return len(clause.Body) > 0 && c.leavesFunc(clause.Body[len(clause.Body)-1])
 	}
 	for range scope.Loops(r) {
 		return false

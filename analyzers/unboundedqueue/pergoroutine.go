@@ -486,7 +486,7 @@ func isConst(info *types.Info, e ast.Expr) bool {
 
 // exits reports whether a block ends by leaving: return, continue,
 // break, goto, or a panic.
-func exits(b *ast.BlockStmt) bool {
+func exits(info *types.Info, b *ast.BlockStmt) bool {
 	if len(b.List) == 0 {
 		return false
 	}
@@ -494,11 +494,8 @@ func exits(b *ast.BlockStmt) bool {
 	case *ast.ReturnStmt, *ast.BranchStmt:
 		return true
 	case *ast.ExprStmt:
-		if call, ok := s.X.(*ast.CallExpr); ok {
-			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
-				return true
-			}
-		}
+		call, ok := s.X.(*ast.CallExpr)
+		return ok && calls.IsBuiltin(info, call, "panic")
 	}
 	return false
 }

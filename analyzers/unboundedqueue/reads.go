@@ -100,7 +100,7 @@ func (c *checker) configuredUnlimited(cur inspector.Cursor) bool {
 			switch child.ParentEdgeKind() {
 			case edge.IfStmt_Body:
 				other = n.Else
-				if other == nil && exits(n.Body) {
+				if other == nil && exits(c.info, n.Body) {
 					other = &ast.BlockStmt{List: followingStmts(k)}
 				}
 			case edge.IfStmt_Else:

@@ -257,7 +257,7 @@ func (c *checker) boundedAbove(cur inspector.Cursor, fi *funcIndex, chain map[*t
 		case *ast.IfStmt:
 			exceeds, below := c.compares(n.Cond, chain)
 			switch {
-			case exceeds && !within(n.Body) && (exits(n.Body) || assignsAny(c.info, n.Body, chain)),
+			case exceeds && !within(n.Body) && (exits(c.info, n.Body) || assignsAny(c.info, n.Body, chain)),
 				exceeds && n.Else != nil && within(n.Else),
 				below && within(n.Body):
 				bounded = true
@@ -266,7 +266,7 @@ func (c *checker) boundedAbove(cur inspector.Cursor, fi *funcIndex, chain map[*t
 			for _, x := range n.List {
 				exceeds, below := c.compares(x, chain)
 				body := &ast.BlockStmt{List: n.Body}
-				if exceeds && !within(n) && (exits(body) || assignsAny(c.info, body, chain)) || below && within(n) {
+				if exceeds && !within(n) && (exits(c.info, body) || assignsAny(c.info, body, chain)) || below && within(n) {
 					bounded = true
 				}
 			}
