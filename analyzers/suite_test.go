@@ -11,12 +11,12 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 
 	"github.com/bplint/bplint/analyzers"
 	"github.com/bplint/bplint/analyzers/fanout"
 	"github.com/bplint/bplint/analyzers/ignoredsend"
 	"github.com/bplint/bplint/analyzers/internal/benchload"
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/lockedsend"
 	"github.com/bplint/bplint/analyzers/unboundedqueue"
 )
@@ -177,9 +177,21 @@ func BenchmarkSuiteStandalone(b *testing.B) {
 	benchload.Run(b, as...)
 }
 
-// BenchmarkFloor is what every analyzer shares: the inspector.
+// BenchmarkFloor is what every analyzer shares: the inspector of every
+// file.
 func BenchmarkFloor(b *testing.B) {
-	benchload.Run(b, inspect.Analyzer)
+	benchload.Run(b, inspectAll)
+}
+
+var inspectAll = &analysis.Analyzer{
+	Name:     "inspectall",
+	Doc:      "build the inspector of every file",
+	Requires: []*analysis.Analyzer{fileinspect.Analyzer},
+	Run: func(pass *analysis.Pass) (any, error) {
+		for range fileinspect.Of(pass).Files() {
+		}
+		return nil, nil
+	},
 }
 
 // TestREADME checks that the README documents every rule and flag.

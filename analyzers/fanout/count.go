@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/fixedit"
 )
 
@@ -147,7 +148,7 @@ func loopsOf(at inspector.Cursor, ch *channel) []inspector.Cursor {
 		case *ast.FuncLit, *ast.FuncDecl:
 			return out // not in the owner's own body
 		}
-		if e.Contains(ch.makeCur) {
+		if fileinspect.Contains(e, ch.makeCur) {
 			continue
 		}
 		out = append(out, e)

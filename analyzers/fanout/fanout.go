@@ -6,10 +6,10 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/chans"
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
 )
@@ -52,7 +52,7 @@ func New(opts Options) *analysis.Analyzer {
 		Name:     "fanout",
 		Doc:      report.ExtractDoc(doc, "fanout"),
 		URL:      report.AnalyzerURL("fanout"),
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Requires: []*analysis.Analyzer{fileinspect.Analyzer},
 		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
 	}
 	return a
@@ -73,7 +73,7 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass, _ *Options) (any, error) {
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	in := fileinspect.Of(pass)
 	r := report.New(pass, Rules)
 	defer r.Finish()
 	c := &checker{
@@ -87,7 +87,7 @@ func run(pass *analysis.Pass, _ *Options) (any, error) {
 	// One walk: index the declared functions, and find the top-level
 	// functions that make a channel.
 	var tops []inspector.Cursor
-	for _, fc := range report.Files(pass, in) {
+	for _, fc := range report.SourceFiles(pass, in) {
 		var top inspector.Cursor // the current top-level function
 		marked := false          // whether top is in tops already
 		for cur := range fc.Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil)) {
@@ -98,7 +98,7 @@ func run(pass *analysis.Pass, _ *Options) (any, error) {
 				}
 				top, marked = cur, false
 			case *ast.FuncLit:
-				if !top.Valid() || !top.Contains(cur) {
+				if !top.Valid() || !fileinspect.Contains(top, cur) {
 					top, marked = cur, false // a function literal at package level
 				}
 			case *ast.CallExpr:

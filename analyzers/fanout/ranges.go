@@ -12,6 +12,7 @@ import (
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/chans"
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/fixedit"
 )
 
@@ -84,7 +85,7 @@ func (c *checker) rangeCanLeave(r inspector.Cursor) bool {
 				return true
 			case token.BREAK:
 				if s.Label != nil {
-					if t := labeled(n, s.Label.Name); t.Valid() && (t == r || t.Contains(r)) {
+					if t := labeled(n, s.Label.Name); t.Valid() && (t == r || fileinspect.Contains(t, r)) {
 						return true
 					}
 					continue
@@ -97,7 +98,7 @@ func (c *checker) rangeCanLeave(r inspector.Cursor) bool {
 				}
 			case token.CONTINUE:
 				if s.Label != nil {
-					if t := labeled(n, s.Label.Name); t.Valid() && t != r && t.Contains(r) {
+					if t := labeled(n, s.Label.Name); t.Valid() && t != r && fileinspect.Contains(t, r) {
 						return true
 					}
 				}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/chans"
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/fixedit"
 	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
@@ -61,10 +62,10 @@ func (c *checker) checkSenders(ch *channel) {
 		loops := loopsOf(s.at, ch)
 		for _, lp := range loops {
 			for _, r := range ch.recvs {
-				paired = paired || lp.Contains(r.Cursor)
+				paired = paired || fileinspect.Contains(lp, r.Cursor)
 			}
 			for _, r := range ch.ranges {
-				paired = paired || lp.Contains(r)
+				paired = paired || fileinspect.Contains(lp, r)
 			}
 		}
 		switch {
@@ -180,7 +181,7 @@ func (c *checker) receiver(ch *channel, senders []*goroutine) *receiver {
 	for _, lp := range rv.loops {
 		spawns := false
 		for _, s := range senders {
-			spawns = spawns || lp.Contains(s.at)
+			spawns = spawns || fileinspect.Contains(lp, s.at)
 		}
 		if spawns {
 			continue
@@ -429,7 +430,7 @@ func (rv *receiver) exitOf(lp, xc inspector.Cursor) (exit, bool) {
 			} else {
 				target = labeled(xc, s.Label.Name)
 			}
-			if !target.Valid() || !(target == lp || target.Contains(lp)) {
+			if !target.Valid() || !(target == lp || fileinspect.Contains(target, lp)) {
 				return exit{}, false
 			}
 			x.target = rv.g.BlockOf(target.Node().(ast.Stmt), doneKind(target.Node()))
@@ -439,7 +440,7 @@ func (rv *receiver) exitOf(lp, xc inspector.Cursor) (exit, bool) {
 				return exit{}, false
 			}
 			target := labeled(xc, s.Label.Name)
-			if !target.Valid() || target == lp || !target.Contains(lp) {
+			if !target.Valid() || target == lp || !fileinspect.Contains(target, lp) {
 				return exit{}, false
 			}
 			x.target = continueBlock(rv.g, target.Node())
@@ -451,7 +452,7 @@ func (rv *receiver) exitOf(lp, xc inspector.Cursor) (exit, bool) {
 			for ls := range rv.ch.owner.Preorder((*ast.LabeledStmt)(nil)) {
 				l := ls.Node().(*ast.LabeledStmt)
 				if l.Label.Name == s.Label.Name {
-					if lp.Contains(ls) {
+					if fileinspect.Contains(lp, ls) {
 						return exit{}, false
 					}
 					x.target = rv.g.BlockOf(l, cfg.KindLabel)
@@ -520,7 +521,7 @@ func (ch *channel) placeDirect(at inspector.Cursor) bool {
 // that checks a counter of received values: it leaves once all are in.
 func (rv *receiver) completes(lp, xc inspector.Cursor) bool {
 	for e := range xc.Enclosing((*ast.IfStmt)(nil)) {
-		if e == lp || !lp.Contains(e) {
+		if e == lp || !fileinspect.Contains(lp, e) {
 			break
 		}
 		is := e.Node().(*ast.IfStmt)
@@ -552,7 +553,7 @@ func (rv *receiver) dominated(lp, xc inspector.Cursor) bool {
 	}
 	x := xc.Node()
 	for _, op := range rv.ch.recvs {
-		if !lp.Contains(op.Cursor) || op.Cursor.Node().Pos() >= x.Pos() {
+		if !fileinspect.Contains(lp, op.Cursor) || op.Cursor.Node().Pos() >= x.Pos() {
 			continue
 		}
 		// The innermost statement list or case holding the receive.

@@ -10,12 +10,12 @@ import (
 	"unicode"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/chans"
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
@@ -586,7 +586,7 @@ func popOutside(pops []queueOp, fn ast.Node, recvCase inspector.Cursor) (queueOp
 		return queueOp{}, false
 	}
 	for _, p := range pops {
-		if p.fn == fn && !recvCase.Contains(p.cur) {
+		if p.fn == fn && !fileinspect.Contains(recvCase, p.cur) {
 			return p, true
 		}
 	}
@@ -722,8 +722,7 @@ func (c *checker) calledOnlyBy(fn ast.Node, fns map[ast.Node]bool) bool {
 func (c *checker) callersOf(fn *types.Func) []ast.Node {
 	if c.callers == nil {
 		c.callers = make(map[*types.Func][]ast.Node)
-		in := c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-		for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
+		for cur := range fileinspect.Of(c.pass).Preorder((*ast.CallExpr)(nil)) {
 			call := cur.Node().(*ast.CallExpr)
 			if scope.InTestFile(c.pass.Fset, call.Pos()) {
 				continue

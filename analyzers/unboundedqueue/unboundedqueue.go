@@ -9,10 +9,9 @@ import (
 	"strconv"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/report"
 	"github.com/bplint/bplint/analyzers/internal/scope"
 )
@@ -90,7 +89,7 @@ func New(opts Options) *analysis.Analyzer {
 		Name:     "unboundedqueue",
 		Doc:      report.ExtractDoc(doc, "unboundedqueue"),
 		URL:      report.AnalyzerURL("unboundedqueue"),
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Requires: []*analysis.Analyzer{fileinspect.Analyzer},
 		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
 	}
 	a.Flags.Var(&positive{&o.MaxBuffer}, "max-buffer",
@@ -194,7 +193,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	in := fileinspect.Of(pass)
 	// Findings in test files are dropped after the Reporter has seen
 	// them, so that directives there are neither missed nor reported.
 	rpass := pass
@@ -233,7 +232,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		(*ast.ValueSpec)(nil),
 		(*ast.KeyValueExpr)(nil),
 	}
-	for file, fc := range report.Files(pass, in) {
+	for file, fc := range report.SourceFiles(pass, in) {
 		c.setFile(file)
 		for cur := range fc.Preorder(filter...) {
 			switch n := cur.Node().(type) {

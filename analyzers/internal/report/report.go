@@ -19,10 +19,13 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"iter"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 )
 
 // DocBase is the prefix of every analyzer's documentation URL.
@@ -103,6 +106,23 @@ func Files(pass *analysis.Pass, in *inspector.Inspector) func(yield func(*ast.Fi
 				continue
 			}
 			if !yield(f, c) {
+				return
+			}
+		}
+	}
+}
+
+// SourceFiles yields each file of the package that is not generated,
+// with a cursor on it, so an analyzer walks every file once and skips
+// generated ones before looking inside (their inspectors are never
+// built unless a package-wide query needs them).
+func SourceFiles(pass *analysis.Pass, pkg *fileinspect.Package) iter.Seq2[*ast.File, inspector.Cursor] {
+	return func(yield func(*ast.File, inspector.Cursor) bool) {
+		for i, f := range pass.Files {
+			if Generated(pass.Fset, f) {
+				continue
+			}
+			if !yield(f, pkg.File(i)) {
 				return
 			}
 		}

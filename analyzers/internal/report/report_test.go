@@ -8,9 +8,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/report"
 )
 
@@ -21,12 +20,11 @@ var leak = report.Rule{Analyzer: "fanout", Name: "timeout-leak", Summary: "test 
 var flagger = &analysis.Analyzer{
 	Name:     "fanout",
 	Doc:      "test analyzer",
-	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Requires: []*analysis.Analyzer{fileinspect.Analyzer},
 	Run: func(pass *analysis.Pass) (any, error) {
 		r := report.New(pass, []report.Rule{leak, report.DirectiveRule("fanout")})
 		defer r.Finish()
-		in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-		for _, fc := range report.Files(pass, in) {
+		for _, fc := range report.SourceFiles(pass, fileinspect.Of(pass)) {
 			for c := range fc.Preorder((*ast.CallExpr)(nil)) {
 				call := c.Node().(*ast.CallExpr)
 				if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "flag" {
