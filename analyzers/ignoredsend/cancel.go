@@ -47,7 +47,7 @@ func (c *checker) sendStmt(cur inspector.Cursor, send *ast.SendStmt) {
 		}
 		stop = nil // only a send in the default case is judged by the stop case
 	}
-	ctx, hasCtx := scope.ContextAt(c.info, cur)
+	ctx, hasCtx := c.contextAt(cur)
 	if stop == nil && !hasCtx {
 		return
 	}
@@ -62,8 +62,11 @@ func (c *checker) sendStmt(cur inspector.Cursor, send *ast.SendStmt) {
 	if c.paramAssured(cur, send.Chan) {
 		return // every caller passes a channel drained until close, or with room
 	}
-	if c.oneShotField(cur, send) || c.rendezvousReply(cur, send) {
+	if c.oneShotField(cur, send) || c.rendezvousReply(cur, send) || c.poolPut(cur, send) || c.workerReply(cur, send) {
 		return
+	}
+	if f := c.channelField(send.Chan); f != nil && c.receiverNeverStops(f) {
+		return // the receiver comes back to the receive forever
 	}
 	if chans.DrainedBefore(cur, send.Chan) || c.guarded(cur, "", nil) {
 		return // room was made or checked just before
@@ -374,7 +377,7 @@ func (c *checker) selectStmt(cur inspector.Cursor, sel *ast.SelectStmt) {
 	if len(sends) == 0 {
 		return
 	}
-	ctx, ok := scope.ContextAt(c.info, cur)
+	ctx, ok := c.contextAt(cur)
 	if !ok {
 		return
 	}
@@ -436,7 +439,7 @@ func (c *checker) recvAssign(cur inspector.Cursor, as *ast.AssignStmt) {
 	if clause, _ := c.enclosingStop(cur); clause != nil && clause.Comm != nil && c.isStopCase(clause) {
 		return // draining after the stop, on purpose
 	}
-	ctx, ok := scope.ContextAt(c.info, cur)
+	ctx, ok := c.contextAt(cur)
 	if !ok {
 		return
 	}
@@ -445,6 +448,9 @@ func (c *checker) recvAssign(cur inspector.Cursor, as *ast.AssignStmt) {
 	}
 	if c.token(cur, u.X) {
 		return // taking a token the function puts back: a lock
+	}
+	if c.answeredRecv(cur, u) {
+		return // the reply to a request a worker has taken
 	}
 	chText := types.ExprString(u.X)
 	d := analysis.Diagnostic{

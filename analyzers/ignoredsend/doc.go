@@ -23,7 +23,14 @@
 // stream, in code that runs while the handler runs; else a field of
 // the receiver that the method reads), with no case on ctx.Done(). When
 // the receiver stops first, the goroutine blocks forever, with
-// everything it references. An HTTP handler that does s.queue <- job
+// everything it references. A context variable that a callback handed
+// to time.AfterFunc, context.AfterFunc, runtime.SetFinalizer or
+// runtime.AddCleanup captures from the function registering it is not
+// in scope in the callback: the callback runs after that function has
+// returned, when its context says nothing about the callback's
+// receiver, and waiting on it could skip a signal a waiter needs (pgx's
+// slowWriteTimer callback signals bgReaderStarted to whoever stops the
+// timer too late). A context field of the receiver still counts there. An HTTP handler that does s.queue <- job
 // blocks forever on a full queue once the worker is gone.
 //
 // WRONG:
@@ -119,6 +126,34 @@
 //     whose buffer holds every send made on it, the callee's included
 //     (errc := make(chan error, 1); go reader(errc) sending once), or a
 //     parameter of its own for which the same holds;
+//   - a request/reply pair: a worker ranges over a request channel Q
+//     and sends on a reply channel R at most once per request on every
+//     path, all sends on R being those replies; every send on Q is a
+//     statement, or the send case of a select whose other cases return,
+//     followed in its block, with no way out in between, by a plain
+//     receive from R (the variable of R in the same function, or the
+//     field stored next to Q's in the same struct literal, on the same
+//     object); Q and R are made by a function and go only to parameters
+//     of the package's functions and into that struct literal, and
+//     nothing else receives from Q. The requester whose request the
+//     worker took is waiting for the reply (minio-go's Object: the
+//     worker goroutine answers doGetRequest on resCh). A requester that
+//     can leave between its send and its receive (a select on R and
+//     ctx.Done()) keeps the worker's reply reported;
+//   - a pool's put: in a method of a type or on a field named like a
+//     pool (StickyConnPool, idleConns), a send of a parameter (the
+//     object handed back) on a field of the receiver that every make
+//     buffers and that a method of the type also takes from: the object
+//     was handed out before and left its room behind (the contract of a
+//     pool; go-redis's one-slot sticky pool). A pool method that sends
+//     an object it makes itself stays reported;
+//   - a channel field whose every receive (in non-test code; no range,
+//     the field goes nowhere else) lies in an endless loop, for { ... }
+//     with no return, no break or goto out of it, no runtime.Goexit (a
+//     panic counts only when the function recovers), in a function
+//     started with go: the receiver comes back to the receive forever
+//     (a chat hub's run loop registering clients). If that loop blocks
+//     for good elsewhere, that operation is the one to report;
 //   - a one-shot request on a channel field that every make buffers,
 //     sent at one place outside any loop and received only by cases
 //     that take one value and return (grpc's finalSendRequest);
@@ -171,7 +206,10 @@
 // wait); receives from ctx.Done(), timers and tickers; receives from a
 // channel the function makes and sends on, closes or hands to a
 // goroutine it starts; a token taken from a channel that the function
-// puts back later (a lock); a receive in the body of the ctx.Done()
+// puts back later (a lock); the receive of the reply to a request just
+// sent, in a request/reply pair (see uncancellable-send) whose worker
+// replies on every path of an iteration or returns with a deferred
+// close of the reply channel; a receive in the body of the ctx.Done()
 // case itself (draining after the stop); tests and func main.
 //
 // # Rule send-in-default
@@ -268,6 +306,15 @@
 //     ones, later ones add nothing to a failure being handled;
 //   - a send in the body of an if whose condition wins a
 //     CompareAndSwap: one pending wake-up at a time;
+//   - a per-request reply channel: a channel parameter of a function
+//     the package only calls, for which every caller passes a channel
+//     it makes itself, buffered, hands to that one call (not again in a
+//     loop) and receives from (memberlist's ackCh, made with capacity
+//     IndirectChecks+1 for each probe and handed to setProbeChannels):
+//     when the buffer is full, answers to the same request are pending
+//     and the waiter, which reads the first ones, loses nothing; the
+//     default only keeps the answering side from blocking once the
+//     waiter has timed out and left;
 //   - tests and test-helper packages.
 //
 // Two alternative fixes, offered when they apply: "Count the dropped
@@ -324,7 +371,10 @@
 //
 // The fix wraps the call in `if err := call; err != nil { return ...,
 // err }` when the enclosing function returns an error; a bool result
-// has no fix.
+// has no fix. Nor is it offered in a function that some caller hands a
+// value it has taken off a channel (msg, ok = <-ch; process(msg)): the
+// new error return would make that caller give up a value nobody can
+// receive again (nats.go's processNextMsgDelivered).
 //
 // Cost of the fact: a declared fact type makes the standalone driver
 // (bplint ./...) type-check and analyze every dependency from source,

@@ -51,7 +51,7 @@ func (c *checker) silentDrop(cur inspector.Cursor, sel *ast.SelectStmt) {
 		if c.keptOnDefault(cur, sel, cc, send) || c.freeList(cur, send) {
 			continue
 		}
-		if c.oneSlot(cur, send) || c.casGuarded(cur) {
+		if c.oneSlot(cur, send) || c.casGuarded(cur) || c.perRequestReply(cur, send) {
 			continue // a pending value stands for the dropped one
 		}
 		sendCur, _ := cur.FindNode(send)
@@ -254,7 +254,7 @@ func (c *checker) blockFix(cur inspector.Cursor, sel *ast.SelectStmt, def *ast.C
 			return analysis.SuggestedFix{}, false // dropping the default alone would do; rare
 		}
 	}
-	ctx, ok := scope.ContextAt(c.info, cur)
+	ctx, ok := c.contextAt(cur)
 	if !ok {
 		return analysis.SuggestedFix{}, false
 	}

@@ -157,6 +157,12 @@ type checker struct {
 	fnIndex *funcIndex
 	// drops caches dropsWhenFull.
 	drops map[*types.Func]bool
+	// endless caches receiverNeverStops per channel field.
+	endless map[types.Object]bool
+	// pairs caches the request/reply pairs per reply channel.
+	pairs map[*types.Var]*replyPair
+	// stores records, lazily, the values stored into channel fields.
+	stores map[types.Object][]fieldStore
 }
 
 func run(pass *analysis.Pass, opts *Options) (any, error) {

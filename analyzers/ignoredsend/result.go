@@ -3,6 +3,7 @@ package ignoredsend
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strings"
 
@@ -312,7 +313,7 @@ func (c *checker) checkErrFix(cur inspector.Cursor, call *ast.CallExpr, callSig 
 		return analysis.SuggestedFix{}, false
 	}
 	sig := scope.Signature(c.info, fn)
-	if !scope.ReturnsError(sig) {
+	if !scope.ReturnsError(sig) || c.handlesDequeued(fn) {
 		return analysis.SuggestedFix{}, false
 	}
 	stmt := cur.Node()
@@ -348,4 +349,37 @@ func upperFirst(name string) string {
 		return name
 	}
 	return string(name[0]-'a'+'A') + name[1:]
+}
+
+// handlesDequeued reports whether some call of the declared function at
+// fn hands it a value the caller has taken off a channel (msg, ok = <-ch;
+// s.processDelivered(msg)). A new error return there makes such a
+// caller give up a value nobody can take again (nats.go's
+// processNextMsgDelivered: NextMsg returns nil, err and the message is
+// lost, and the accounting after the call is skipped), so the fix that
+// returns the error is not offered.
+func (c *checker) handlesDequeued(fn inspector.Cursor) bool {
+	fd, ok := fn.Node().(*ast.FuncDecl)
+	if !ok {
+		return false
+	}
+	obj, ok := c.info.Defs[fd.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	for _, call := range c.funcs().calls[obj] {
+		for _, arg := range call.Node().(*ast.CallExpr).Args {
+			switch a := ast.Unparen(arg).(type) {
+			case *ast.UnaryExpr:
+				if a.Op == token.ARROW {
+					return true
+				}
+			case *ast.Ident:
+				if v, ok := c.info.Uses[a].(*types.Var); ok && !v.IsField() && c.receivedVar(v) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

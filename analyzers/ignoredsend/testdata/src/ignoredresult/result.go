@@ -147,3 +147,48 @@ func (w *watcher) send(v int) bool {
 func progress(w *watcher) {
 	w.send(1) // want `the bool result of w.send is discarded: send is a send-like method that returns false when it drops the value`
 }
+
+// A function handed a message its callers took off a channel (nats.go
+// processNextMsgDelivered): returning the Publish error would make
+// nextMsg return without the message, which nobody can receive again,
+// and skip the accounting after the call. Reported, without the fix.
+type sub struct {
+	mch       chan string
+	delivered int
+	max       int
+}
+
+func (sb *sub) processDelivered(s stream, msg string) error {
+	sb.delivered++
+	s.Publish("ack") // want `the results of s.Publish, including its error, are discarded`
+	if sb.delivered == sb.max {
+		sb.mch = nil
+	}
+	return nil
+}
+
+func (sb *sub) nextMsg(s stream) (string, error) {
+	var msg string
+	var ok bool
+	select {
+	case msg, ok = <-sb.mch:
+		if !ok {
+			return "", errors.New("closed")
+		}
+	}
+	if err := sb.processDelivered(s, msg); err != nil {
+		return "", err
+	}
+	return msg, nil
+}
+
+// The same function called with a value the caller still holds: the
+// fix returns the error.
+func (sb *sub) processOwn(s stream, msg string) error {
+	s.Publish(msg) // want `the results of s.Publish, including its error, are discarded`
+	return nil
+}
+
+func (sb *sub) own(s stream) error {
+	return sb.processOwn(s, "hello")
+}
