@@ -539,7 +539,7 @@ func (c *checker) replyChan(cur inspector.Cursor, ch ast.Expr) bool {
 // function was given rather than one it built: a parameter, or the
 // variable of a range statement.
 func (c *checker) handedIn(v *types.Var) bool {
-	id, ok := c.in.Root().FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
+	id, ok := c.in.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
 	if !ok {
 		return false
 	}
@@ -578,7 +578,7 @@ func (c *checker) receivedVar(v *types.Var) bool {
 				return
 			}
 			// var req request; ... case req = <-ch:
-			fn, ok := c.in.Root().FindByPos(d.Pos(), d.End())
+			fn, ok := c.in.FindByPos(d.Pos(), d.End())
 			if !ok {
 				return
 			}
@@ -651,7 +651,7 @@ func (c *checker) fieldInits() map[types.Object]*fieldInit {
 		fi.unbuffered = fi.unbuffered && made && known && k == 0
 		fi.single = fi.single && made && known && k == 1
 	}
-	for n := range c.in.Root().Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
+	for n := range c.in.Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		switch x := n.Node().(type) {
 		case *ast.CompositeLit:
 			st, ok := typeparamsFree(c.info.TypeOf(x)).(*types.Struct)
@@ -995,7 +995,7 @@ func isRecv(e ast.Expr) bool {
 // declOf calls f with the statement that declares the local variable v
 // and the expression assigned to it there (nil for a range).
 func (c *checker) declOf(v *types.Var, f func(decl ast.Node, rhs ast.Expr)) {
-	id, ok := c.in.Root().FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
+	id, ok := c.in.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
 	if !ok {
 		return
 	}

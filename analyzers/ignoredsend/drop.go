@@ -394,7 +394,7 @@ func (c *checker) polledFields() map[types.Object]bool {
 		return c.polled
 	}
 	c.polled = make(map[types.Object]bool)
-	for n := range c.in.Root().Preorder((*ast.SelectStmt)(nil)) {
+	for n := range c.in.Preorder((*ast.SelectStmt)(nil)) {
 		sel := n.Node().(*ast.SelectStmt)
 		if !chans.HasDefault(sel) {
 			continue

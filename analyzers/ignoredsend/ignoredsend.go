@@ -10,10 +10,9 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/facts"
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
 	"github.com/bplint/bplint/analyzers/internal/scope"
@@ -79,7 +78,7 @@ func New(opts Options) *analysis.Analyzer {
 		// The inspector every analyzer of the suite shares: one walk
 		// builds it. (With cross-package facts on, it is built for every
 		// dependency too, as for every vet analyzer.)
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Requires: []*analysis.Analyzer{fileinspect.Analyzer},
 	}
 	facts.Declare(a, &o.CrossPackage, new(mustCheck))
 	a.Flags.Var(methodList{&o.Methods}, "methods",
@@ -131,7 +130,7 @@ type checker struct {
 	pass   *analysis.Pass
 	info   *types.Info
 	r      *report.Reporter
-	in     *inspector.Inspector
+	in     *fileinspect.Package
 	graphs *flow.Graphs
 	// sendNames are the send-like method names of ignored-result.
 	sendNames map[string]bool
@@ -197,7 +196,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		c.sendNames[upperFirst(n)] = true
 		c.boolNames[upperFirst(n)] = true
 	}
-	c.in = pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c.in = fileinspect.Of(pass)
 	helper := scope.TestPackage(pass.Pkg)
 
 	nodeTypes := []ast.Node{
@@ -208,7 +207,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		(*ast.GoStmt)(nil),
 		(*ast.DeferStmt)(nil),
 	}
-	for file, fc := range report.Files(pass, c.in) {
+	for file, fc := range report.SourceFiles(pass, c.in) {
 		c.file = file
 		c.isTest = helper || scope.InTestFile(pass.Fset, file.FileStart)
 		for cur := range fc.Preorder(nodeTypes...) {

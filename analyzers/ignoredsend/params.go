@@ -42,7 +42,7 @@ func (c *checker) funcs() *funcIndex {
 		opaque:       make(map[*types.Func]bool),
 		ifaceMethods: make(map[string]bool),
 	}
-	for cur := range c.in.Root().Preorder((*ast.FuncDecl)(nil), (*ast.Ident)(nil), (*ast.InterfaceType)(nil)) {
+	for cur := range c.in.Preorder((*ast.FuncDecl)(nil), (*ast.Ident)(nil), (*ast.InterfaceType)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.FuncDecl:
 			if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {

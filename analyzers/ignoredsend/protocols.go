@@ -36,7 +36,7 @@ type fieldUses struct {
 func (c *checker) fieldUsesOf(field types.Object) *fieldUses {
 	if c.fieldOps == nil {
 		c.fieldOps = make(map[types.Object]*fieldUses)
-		for cur := range c.in.Root().Preorder((*ast.SelectorExpr)(nil)) {
+		for cur := range c.in.Preorder((*ast.SelectorExpr)(nil)) {
 			sel := cur.Node().(*ast.SelectorExpr)
 			s := c.info.Selections[sel]
 			if s == nil || s.Kind() != types.FieldVal || chans.Of(s.Obj().Type()) == nil || c.inTestFile(sel.Pos()) {

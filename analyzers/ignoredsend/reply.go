@@ -131,7 +131,7 @@ func (c *checker) originLocal(cur inspector.Cursor, e ast.Expr, depth int) (*typ
 			}
 		})
 		if made {
-			id, ok := c.in.Root().FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
+			id, ok := c.in.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
 			if !ok {
 				return nil, inspector.Cursor{}
 			}
@@ -176,7 +176,7 @@ type fieldStore struct {
 func (c *checker) fieldStoresOf(f types.Object) []fieldStore {
 	if c.stores == nil {
 		c.stores = make(map[types.Object][]fieldStore)
-		for n := range c.in.Root().Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
+		for n := range c.in.Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 			if c.inTestFile(n.Node().Pos()) {
 				continue
 			}
@@ -322,7 +322,7 @@ func (c *checker) followField(a *chanAliases, f types.Object, lit inspector.Curs
 	a.sends = append(a.sends, u.sends...)
 	a.recvs = append(a.recvs, u.recvs...)
 	if u.ranges > 0 {
-		for cur := range c.in.Root().Preorder((*ast.RangeStmt)(nil)) {
+		for cur := range c.in.Preorder((*ast.RangeStmt)(nil)) {
 			if rs := cur.Node().(*ast.RangeStmt); c.channelField(rs.X) == f && !c.inTestFile(rs.Pos()) {
 				a.ranges = append(a.ranges, cur)
 			}
