@@ -65,6 +65,9 @@ func (c *checker) sendStmt(cur inspector.Cursor, send *ast.SendStmt) {
 	if c.oneShotField(cur, send) || c.rendezvousReply(cur, send) || c.poolPut(cur, send) || c.workerReply(cur, send) {
 		return
 	}
+	if c.tokenPassed(send) {
+		return // at most one token is ever pending: the buffer has room
+	}
 	if f := c.channelField(send.Chan); f != nil && c.receiverNeverStops(f) {
 		return // the receiver comes back to the receive forever
 	}

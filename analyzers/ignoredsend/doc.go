@@ -154,6 +154,26 @@
 //     started with go: the receiver comes back to the receive forever
 //     (a chat hub's run loop registering clients). If that loop blocks
 //     for good elsewhere, that operation is the one to report;
+//   - a token passed in a ping-pong: a field T, unexported, set only in
+//     struct literals to make(chan X, k) with a constant k >= 1 and
+//     going nowhere else, whose every send is either a re-arm, after a
+//     receive from a field P of the same variable (the body of case p
+//     := <-t.P, or the statements after <-t.P in a block; no loop,
+//     literal, go or defer in between; one send on T per such
+//     receive), or one arm, outside loops in a method called at one
+//     place only, on a local just set to a new object (go t.dispatch()
+//     after t, err := newT(...) returning &T{...}); and where P,
+//     unexported, made in struct literals and never closed, is sent on
+//     only after a receive from T on the same variable (in a range over
+//     T, a case receiving from T, or after a receive statement from T,
+//     possibly in an unexported method called there), once per receive.
+//     Each token sent on T was then taken before the next is sent: the
+//     buffer is empty at each send (go-ethereum's UDPv5, whose dispatch
+//     arms readNextCh and re-arms it after each packet that readLoop,
+//     ranging over readNextCh, hands to packetInCh). A second sender of
+//     T, two sends on P per token, an unbuffered T, a re-arm after
+//     anything but a receive from P, or an arm whose method may run twice
+//     on one object keeps the sends reported;
 //   - a one-shot request on a channel field that every make buffers,
 //     sent at one place outside any loop and received only by cases
 //     that take one value and return (grpc's finalSendRequest);

@@ -162,6 +162,10 @@ type checker struct {
 	pairs map[*types.Var]*replyPair
 	// stores records, lazily, the values stored into channel fields.
 	stores map[types.Object][]fieldStore
+	// tokens caches tokenPassed per channel field, stable the
+	// variables never written after their definition.
+	tokens map[types.Object]bool
+	stable map[*types.Var]bool
 }
 
 func run(pass *analysis.Pass, opts *Options) (any, error) {

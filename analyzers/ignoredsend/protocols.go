@@ -26,6 +26,7 @@ type fieldUses struct {
 	sends  []inspector.Cursor // *ast.SendStmt
 	recvs  []inspector.Cursor // <-x.f
 	ranges int
+	closes int // close(x.f)
 	// other is set when the field's value goes elsewhere: assigned to
 	// a variable, passed, returned. Then more senders or receivers may
 	// exist than the package shows on the field.
@@ -69,7 +70,11 @@ func (c *checker) fieldUsesOf(field types.Object) *fieldUses {
 				u.other = true
 			case edge.CallExpr_Args:
 				call := use.Parent().Node().(*ast.CallExpr)
-				if !calls.IsBuiltin(c.info, call, "close") && !calls.IsBuiltin(c.info, call, "len") && !calls.IsBuiltin(c.info, call, "cap") {
+				switch {
+				case calls.IsBuiltin(c.info, call, "close"):
+					u.closes++
+				case calls.IsBuiltin(c.info, call, "len"), calls.IsBuiltin(c.info, call, "cap"):
+				default:
 					u.other = true
 				}
 			default:
