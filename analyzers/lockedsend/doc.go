@@ -58,7 +58,16 @@
 //     that covers the sends before it, counted per path
 //     (make(chan T, 1) and one send per branch; make(chan T, n) filled
 //     by `for i := 0; i < n; i++`, make(chan T, len(xs)) by a range
-//     over xs); a send guarded by a test of the channel's length
+//     over xs); sends counted against the capacity: a counter
+//     incremented after the send, and a loop that runs only while it
+//     is below the capacity (or below the room b := n - len(ch) left
+//     after a first fill), or that returns once it equals the capacity
+//     (n shown to be at least 1) - a fetch that asks for n values into
+//     make(chan T, n), kept in a field nothing else sends on; a call,
+//     under the mutex, of a method that sends on a field that a setup
+//     method of the same value has just made buffered, with room for
+//     every send since (counted through the package's calls); a send
+//     guarded by a test of the channel's length
 //     (if len(ch) < cap(ch) { ch <- v }); a send right after draining
 //     the channel with a non-blocking receive (replace the pending
 //     value);
@@ -67,7 +76,8 @@
 //     wake-up tokens) or buffered channels it also sends on with a
 //     select default (notifications); channels kept in a collection
 //     field (s.waiters[id], for _, ch := range s.subs) that the package
-//     only fills with buffered channels (reply channels); and variables,
+//     only fills with buffered channels (reply channels; in every
+//     instantiation of a generic type); and variables,
 //     parameters of unexported functions and results of the package's
 //     functions that only ever hold such channels (a reply channel taken
 //     from a set type of the package: req, ok := s.reqs.TakeRandom()).
@@ -84,9 +94,11 @@
 //   - a select that a context, a timer or a stop channel case can end
 //     (unless -bounded): the author bounded the wait. A stop channel is
 //     a channel field that another function of the package closes
-//     while no mutex can be held: the closer locks none, itself or
-//     through its callees, and is not called with one held (a Stop
-//     method closing s.done, a worker whose exit closes it); a
+//     while no mutex needs to be held: the closer locks none, itself
+//     or through its callees, and the package does not call it, or
+//     calls it once at least with no mutex held, from another function
+//     than the one that blocks (a Stop method closing s.done, a worker
+//     whose exit closes it); a
 //     variable that holds a context's
 //     Done channel or a timer's channel when the caller asks for one
 //     (nil otherwise) counts as such a case;
@@ -110,7 +122,11 @@
 // When the other side of the channel locks the same mutex (a receiver
 // of the same field, a goroutine of the function, or a waiter that
 // stored its channel in the collection the sender takes it from), the
-// message names it: the two goroutines can deadlock.
+// message names it: the two goroutines can deadlock. A goroutine's
+// first send on a channel of its function pairs with the function's
+// first receive: when the function locks the mutex only after that
+// receive, the send does not wait for it (a goroutine that signals it
+// holds the mutex, then waits on a sync.Cond).
 //
 // # Rule send-under-lock
 //

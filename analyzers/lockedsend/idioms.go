@@ -114,13 +114,12 @@ func (st *state) closedFirst(sel *ast.SelectStmt, site *lockSite) bool {
 
 // stopCase reports whether cc, a case of a select in fn, receives from a
 // stop channel: a channel field that some other non-test function of the
-// package closes while no mutex can be held (a Stop method closing
-// s.done, a worker whose exit closes it). The select then ends when the
-// owner stops, a bound like a context's; the summary of a callee cannot
-// know the caller's mutex, so a closer that may hold any mutex does not
-// count. A close by fn itself (a loop
-// that closes its input when told to stop) cannot end a select fn is
-// blocked in.
+// package closes while no mutex needs to be held (a Stop method closing
+// s.done, a worker whose exit closes it; see freeOf). The select then
+// ends when the owner stops, a bound like a context's; the summary of a
+// callee cannot know the caller's mutex, so a closer that must hold some
+// mutex does not count. A close by fn itself (a loop that closes its
+// input when told to stop) cannot end a select fn is blocked in.
 func (st *state) stopCase(fn *fnInfo, cc *ast.CommClause) bool {
 	f := chans.Field(st.info, chans.RecvChan(cc.Comm))
 	if f == nil {
@@ -140,48 +139,104 @@ func (st *state) stopCase(fn *fnInfo, cc *ast.CommClause) bool {
 		}
 	}
 	for _, closer := range st.closers[f.Origin()] {
-		if closer.outer != fn.outer && st.lockFree(closer) {
+		if closer.outer != fn.outer && st.freeOf(closer, fn) {
 			return true
 		}
 	}
 	return false
 }
 
-// lockFree reports whether fn runs with no mutex held: it locks none,
-// itself or through the functions it calls; a literal's enclosing
-// function locks none either (once.Do(func() { close(quit) }) under
-// Close's mutex); and no function of the package calls it while holding
-// one.
-func (st *state) lockFree(fn *fnInfo) bool {
-	if free, ok := st.free[fn]; ok {
-		return free
-	}
-	free := st.computeLockFree(fn)
-	if st.free == nil {
-		st.free = make(map[*fnInfo]bool)
-	}
-	st.free[fn] = free
-	return free
+// A freeEntry says how a closer can run with no mutex held: see
+// lockFree.
+type freeEntry struct {
+	locks bool // it locks a mutex, itself or in the function around it
+	// called is set when the package calls it; callers are the
+	// functions that call it while they hold no mutex.
+	called  bool
+	callers []*fnInfo
 }
 
-func (st *state) computeLockFree(fn *fnInfo) bool {
-	if len(st.lockSet(fn)) > 0 || fn.outer != fn && len(st.lockSet(fn.outer)) > 0 {
+// freeOf reports whether the closer can run with no mutex held while
+// the goroutine running sender waits: it locks none, itself or through
+// the functions it calls; a literal's enclosing function locks none
+// either (once.Do(func() { close(quit) }) under Close's mutex); and
+// either the package never calls it (its callers are elsewhere), or
+// some call of it holds no mutex and is made by a function other than
+// sender and than the functions that call sender themselves: that
+// goroutine is not the one blocked in sender.
+//
+// One call with no mutex held is enough, as one closer is: the stop
+// channel is a way out that needs no mutex. Calls that hold one (Next
+// stopping its own subscription under its mutex, an owner stopping it
+// under another struct's mutex) cannot run while that mutex is taken,
+// but they are not the only way to stop. When every call holds a mutex
+// the closer does not count, whichever mutex it is: telling them apart
+// would need the package's lock order (a goroutine holding the other
+// mutex may be waiting for the one the sender holds).
+func (st *state) freeOf(closer, sender *fnInfo) bool {
+	e := st.lockFree(closer)
+	if e.locks {
 		return false
 	}
-	if fn.obj == nil {
+	if !e.called {
 		return true
+	}
+	for _, c := range e.callers {
+		if c != sender && (sender.obj == nil || !st.callsFunc(c, sender.obj)) {
+			return true
+		}
+	}
+	return false
+}
+
+// callsFunc reports whether fn calls g directly.
+func (st *state) callsFunc(fn *fnInfo, g *types.Func) bool {
+	for _, call := range fn.calls {
+		if callee := calls.Callee(st.info, call); callee != nil && callee.Origin() == g {
+			return true
+		}
+	}
+	return false
+}
+
+// lockFree returns how fn can run with no mutex held: whether it
+// locks one, itself, through the functions it calls, or (a literal) in
+// its enclosing function, and which functions of the package call it
+// holding none.
+func (st *state) lockFree(fn *fnInfo) *freeEntry {
+	if e, ok := st.free[fn]; ok {
+		return e
+	}
+	e := st.computeLockFree(fn)
+	if st.free == nil {
+		st.free = make(map[*fnInfo]*freeEntry)
+	}
+	st.free[fn] = e
+	return e
+}
+
+func (st *state) computeLockFree(fn *fnInfo) *freeEntry {
+	e := new(freeEntry)
+	if len(st.lockSet(fn)) > 0 || fn.outer != fn && len(st.lockSet(fn.outer)) > 0 {
+		e.locks = true
+		return e
+	}
+	if fn.obj == nil {
+		return e
 	}
 	for _, caller := range st.fns {
 		for _, call := range caller.calls {
 			if callee := calls.Callee(st.info, call); callee == nil || callee.Origin() != fn.obj {
 				continue
 			}
-			if s, _, ok := st.stateAt(caller, call); !ok || s.held != 0 {
-				return false
+			e.called = true
+			if s, _, ok := st.stateAt(caller, call); ok && s.held == 0 {
+				e.callers = append(e.callers, caller)
+				break
 			}
 		}
 	}
-	return true
+	return e
 }
 
 // closesBefore reports whether every path from the entry of fn to the
@@ -588,4 +643,431 @@ func (st *state) storedIn(outer *fnInfo, c *types.Var, f *types.Var) bool {
 		return !found
 	})
 	return found
+}
+
+// firstHandoff reports whether the send at op, in a goroutine literal
+// fn, hands the first value of a local channel ch to a receiver that
+// takes it before it ever locks mu (the handshake of a goroutine that
+// signals it holds the mutex, as sync's cond tests do):
+//
+//	ch := make(chan struct{})
+//	go func() {
+//		m.Lock()
+//		ch <- struct{}{} // taken by the first <-ch below
+//		cond.Wait()
+//		m.Unlock()
+//		ch <- struct{}{}
+//	}()
+//	<-ch
+//	m.Lock()
+//	...
+//	<-ch
+//
+// Every send on ch is in the goroutine, which the function starts once
+// per channel, and op is the first of them (none before it, and it is in
+// no loop of the goroutine). Every receive is in the function that makes
+// the channel, outside its literals, and the first of them is a plain
+// receive in the statement list of the go statement, after it: with one
+// sender and one receiver, that receive takes the first value. The
+// function locks mu nowhere before it (directly, or through a function
+// of the package it calls), so it never waits for mu on the way to the
+// receive that takes op's value: the receives after a Lock are no
+// deadlock partner of this send.
+func (st *state) firstHandoff(fn *fnInfo, op *chanOp, ch ast.Expr, mu types.Object) bool {
+	lit, ok := fn.cur.Node().(*ast.FuncLit)
+	if !ok || fn.cur.ParentEdgeKind() != edge.CallExpr_Fun || fn.cur.Parent().ParentEdgeKind() != edge.GoStmt_Call {
+		return false
+	}
+	goCur := fn.cur.Parent().Parent()
+	l := st.localChan(fn, ch)
+	if l == nil || l.Escapes || l.Remade || len(l.Passed) > 0 || len(l.Ranges) > 0 {
+		return false
+	}
+	send := op.node.(*ast.SendStmt)
+	for _, s := range l.Sends {
+		if enclosingFunc(s.Cursor) != lit || s.Cursor.Node().Pos() < send.Pos() {
+			return false // another goroutine sends, or an earlier send
+		}
+	}
+	for e := range op.cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil)) {
+		if e.Node() == lit {
+			break
+		}
+		return false // a send in a loop of the goroutine
+	}
+	// The goroutine starts once per channel: every loop around the go
+	// statement also makes the channel anew.
+	for _, loop := range loops(goCur) {
+		if !(loop.Pos() <= l.Make.Pos() && l.Make.Pos() < loop.End()) {
+			return false
+		}
+	}
+	if goCur.Node().Pos() < l.Make.Pos() {
+		return false
+	}
+	// The receiver and its first receive.
+	var first *chans.Op
+	for i := range l.Recvs {
+		r := &l.Recvs[i]
+		if first == nil || r.Cursor.Node().Pos() < first.Cursor.Node().Pos() {
+			first = r
+		}
+	}
+	if first == nil || first.Case != nil {
+		return false
+	}
+	recvFn := enclosingFunc(goCur)
+	for _, r := range l.Recvs {
+		if enclosingFunc(r.Cursor) != recvFn {
+			return false
+		}
+	}
+	// <-ch, v := <-ch or v, ok := <-ch as a statement of the list that
+	// holds the go statement, after it.
+	stmt := first.Cursor.Parent()
+	switch stmt.Node().(type) {
+	case *ast.ExprStmt:
+	case *ast.AssignStmt:
+		if first.Cursor.ParentEdgeKind() != edge.AssignStmt_Rhs {
+			return false
+		}
+	default:
+		return false
+	}
+	if stmt.Parent() != goCur.Parent() || stmt.ParentEdgeKind() != goCur.ParentEdgeKind() || stmt.Node().Pos() < goCur.Node().Pos() {
+		return false
+	}
+	r := st.byNode[recvFn]
+	if r == nil {
+		return false
+	}
+	at := first.Cursor.Node().Pos()
+	for _, lk := range r.locked {
+		if lk.p.last() == mu && lk.pos < at {
+			return false
+		}
+	}
+	for _, call := range r.calls {
+		if call.Pos() >= at {
+			continue
+		}
+		if callee := calls.Callee(st.info, call); callee != nil {
+			if g := st.byObj[callee.Origin()]; g != nil {
+				if _, ok := st.lockSet(g)[mu]; ok {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// setupRoom reports whether a call under a mutex, of a function of the
+// package whose only blocking operations are sends on a field F of its
+// receiver, finds room for them in a channel that a setup method made
+// just before, on the same value:
+//
+//	srv.setupPortMapping() // srv.portMappingRegister = make(chan *portMapping, 2)
+//	if srv.ListenAddr != "" {
+//		srv.setupListening() // sends at most once on srv.portMappingRegister
+//	}
+//
+// The setup method is a call statement x.setup() earlier in a statement
+// list around the call, on the same variable x, whose body assigns
+// r.F = make(chan T, n) (n a constant) at its top level, with no return
+// before. The sends on F from there to the end of the statement holding
+// the call are counted per path, through the calls of package functions
+// (a loop that may send, a goroutine that may send, or a call that
+// assigns F counts as too many): at most n, the room the fresh channel
+// has, as freshHasRoom counts the sends after a make in one function.
+func (st *state) setupRoom(fn *fnInfo, call *ast.CallExpr) bool {
+	g := st.calleeFn(call)
+	if g == nil || g.block == nil || g.block.Depth != 0 || len(g.blockOps) == 0 {
+		return false
+	}
+	for _, c := range g.calls {
+		if st.calleeBlocks(c) != nil {
+			return false
+		}
+	}
+	recv := recvVar(st.info, g)
+	var field *types.Var
+	for _, b := range g.blockOps {
+		send, ok := b.op.node.(*ast.SendStmt)
+		if !ok {
+			return false
+		}
+		sel, ok := ast.Unparen(send.Chan).(*ast.SelectorExpr)
+		f := chans.Field(st.info, send.Chan)
+		if !ok || f == nil || recv == nil || st.varOf(sel.X) != recv || field != nil && f.Origin() != field {
+			return false
+		}
+		field = f.Origin()
+	}
+	fsel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	x := st.varOf(fsel.X)
+	if x == nil {
+		return false
+	}
+	cur, ok := fn.cur.FindNode(call)
+	if !ok {
+		return false
+	}
+	for c := cur; ; c = c.Parent() {
+		var list []ast.Stmt
+		switch p := c.Parent().Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit, *ast.File, nil:
+			return false
+		case *ast.BlockStmt:
+			list = p.List
+		case *ast.CaseClause:
+			list = p.Body
+		case *ast.CommClause:
+			list = p.Body
+		}
+		if list == nil || c.ParentEdgeKind() == edge.CommClause_Comm {
+			continue
+		}
+		idx := c.ParentEdgeIndex()
+		for k := idx - 1; k >= 0; k-- {
+			n, sends, ok := st.setupCall(list[k], x, field)
+			if !ok {
+				continue
+			}
+			for _, s := range list[k+1 : idx+1] {
+				sends += st.fieldSends(s, field)
+				if countIn(s, func(n ast.Node) bool { return assigns(st.info, n, x) }) > 0 {
+					return false // another value from here on
+				}
+			}
+			return int64(sends) <= n
+		}
+	}
+}
+
+// calleeFn returns the function of the package a call statically calls.
+func (st *state) calleeFn(call *ast.CallExpr) *fnInfo {
+	callee := calls.Callee(st.info, call)
+	if callee == nil {
+		return nil
+	}
+	return st.byObj[callee.Origin()]
+}
+
+// recvVar returns the receiver variable of a declared method.
+func recvVar(info *types.Info, fn *fnInfo) *types.Var {
+	fd, ok := fn.cur.Node().(*ast.FuncDecl)
+	if !ok || fd.Recv == nil || len(fd.Recv.List) != 1 || len(fd.Recv.List[0].Names) != 1 {
+		return nil
+	}
+	v, _ := info.Defs[fd.Recv.List[0].Names[0]].(*types.Var)
+	return v
+}
+
+// setupCall recognizes the statement x.setup() whose method assigns
+// r.field = make(chan T, n) at the top level of its body with no return
+// before: it returns n and the sends on field the method makes after.
+func (st *state) setupCall(s ast.Stmt, x, field *types.Var) (int64, int, bool) {
+	es, ok := s.(*ast.ExprStmt)
+	if !ok {
+		return 0, 0, false
+	}
+	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+	if !ok {
+		return 0, 0, false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || st.varOf(sel.X) != x {
+		return 0, 0, false
+	}
+	h := st.calleeFn(call)
+	if h == nil {
+		return 0, 0, false
+	}
+	r := recvVar(st.info, h)
+	if r == nil {
+		return 0, 0, false
+	}
+	for i, stmt := range h.body.List {
+		if as, ok := stmt.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
+			lsel, ok := ast.Unparen(as.Lhs[0]).(*ast.SelectorExpr)
+			if f := chans.Field(st.info, as.Lhs[0]); ok && f != nil && f.Origin() == field && st.varOf(lsel.X) == r {
+				_, capExpr, ok := chans.MakeChan(st.info, as.Rhs[0])
+				n, isConst := chans.ConstCap(st.info, capExpr)
+				if !ok || !isConst || n <= 0 {
+					return 0, 0, false
+				}
+				sends := 0
+				for _, after := range h.body.List[i+1:] {
+					sends += st.fieldSends(after, field)
+				}
+				return n, sends, true
+			}
+		}
+		if countIn(stmt, func(n ast.Node) bool { _, ok := n.(*ast.ReturnStmt); return ok }) > 0 ||
+			st.fieldSends(stmt, field) > 0 {
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+// manySends stands for more sends than any buffer of a setup has.
+const manySends = 1 << 20
+
+// fieldSends returns the most sends on the channel field field (of any
+// value) that one execution of n can make, counting exclusive branches
+// once and following the calls of the package's functions; a loop or a
+// goroutine that may send, or an assignment of the field, count as
+// manySends.
+func (st *state) fieldSends(n ast.Node, field *types.Var) int {
+	switch s := n.(type) {
+	case nil:
+		return 0
+	case *ast.BlockStmt:
+		if s == nil {
+			return 0
+		}
+		t := 0
+		for _, x := range s.List {
+			t += st.fieldSends(x, field)
+		}
+		return min(t, manySends)
+	case *ast.IfStmt:
+		return min(st.fieldSends(s.Init, field)+st.exprSends(s.Cond, field)+
+			max(st.fieldSends(s.Body, field), st.fieldSends(s.Else, field)), manySends)
+	case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+		var init ast.Stmt
+		var tag ast.Node
+		var body *ast.BlockStmt
+		switch s := s.(type) {
+		case *ast.SwitchStmt:
+			init, body = s.Init, s.Body
+			if s.Tag != nil {
+				tag = s.Tag
+			}
+		case *ast.TypeSwitchStmt:
+			init, tag, body = s.Init, s.Assign, s.Body
+		case *ast.SelectStmt:
+			body = s.Body
+		}
+		most := 0
+		for _, c := range body.List {
+			t := 0
+			switch c := c.(type) {
+			case *ast.CaseClause:
+				for _, e := range c.List {
+					t += st.exprSends(e, field)
+				}
+				for _, x := range c.Body {
+					t += st.fieldSends(x, field)
+				}
+			case *ast.CommClause:
+				t += st.fieldSends(c.Comm, field)
+				for _, x := range c.Body {
+					t += st.fieldSends(x, field)
+				}
+			}
+			most = max(most, t)
+		}
+		return min(st.fieldSends(init, field)+st.exprSends(tag, field)+most, manySends)
+	case *ast.LabeledStmt:
+		return st.fieldSends(s.Stmt, field)
+	case *ast.ForStmt, *ast.RangeStmt:
+		if st.exprSends(s, field) > 0 {
+			return manySends
+		}
+		return 0
+	case *ast.SendStmt:
+		t := st.exprSends(s.Value, field)
+		if f := chans.Field(st.info, s.Chan); f != nil && f.Origin() == field {
+			t++
+		}
+		return min(t, manySends)
+	}
+	return st.exprSends(n, field)
+}
+
+// exprSends counts, in a node without statements that branch, the sends
+// on field, the calls of package functions that send on it, goroutines
+// that may, and assignments of the field (manySends).
+func (st *state) exprSends(n ast.Node, field *types.Var) int {
+	if n == nil {
+		return 0
+	}
+	t := 0
+	ast.Inspect(n, func(x ast.Node) bool {
+		if t >= manySends {
+			return false
+		}
+		switch x := x.(type) {
+		case *ast.FuncLit:
+			return false // run by a call of its own, or by go (below)
+		case *ast.GoStmt:
+			if lit, ok := ast.Unparen(x.Call.Fun).(*ast.FuncLit); ok && st.exprSends(lit.Body, field) > 0 {
+				t = manySends
+			}
+		case *ast.SendStmt:
+			if f := chans.Field(st.info, x.Chan); f != nil && f.Origin() == field {
+				t++
+			}
+		case *ast.AssignStmt:
+			for _, l := range x.Lhs {
+				if f := chans.Field(st.info, l); f != nil && f.Origin() == field {
+					t = manySends
+				}
+			}
+		case *ast.CallExpr:
+			if g := st.calleeFn(x); g != nil {
+				t += st.funcSends(g, field)
+			}
+		}
+		return true
+	})
+	// A goroutine started on a function of the package.
+	if gs, ok := n.(*ast.GoStmt); ok {
+		if g := st.calleeFn(gs.Call); g != nil && st.funcSends(g, field) > 0 {
+			t = manySends
+		}
+	}
+	return min(t, manySends)
+}
+
+// funcSends is fieldSends of a function's body, memoized; a recursive
+// call counts as manySends.
+func (st *state) funcSends(g *fnInfo, field *types.Var) int {
+	key := fieldFn{g, field}
+	if n, ok := st.fnSends[key]; ok {
+		return n
+	}
+	if st.fnSends == nil {
+		st.fnSends = make(map[fieldFn]int)
+	}
+	st.fnSends[key] = manySends // breaks cycles
+	n := st.fieldSends(g.body, field)
+	st.fnSends[key] = n
+	return n
+}
+
+// fieldFn keys funcSends.
+type fieldFn struct {
+	fn    *fnInfo
+	field *types.Var
+}
+
+// assigns reports whether n is an assignment of the variable v.
+func assigns(info *types.Info, n ast.Node, v *types.Var) bool {
+	as, ok := n.(*ast.AssignStmt)
+	if !ok {
+		return false
+	}
+	for _, l := range as.Lhs {
+		if id, ok := ast.Unparen(l).(*ast.Ident); ok && info.ObjectOf(id) == v {
+			return true
+		}
+	}
+	return false
 }

@@ -240,6 +240,9 @@ type state struct {
 	byNode map[ast.Node]*fnInfo // by *ast.FuncDecl or *ast.FuncLit
 	spawns []*spawn
 	prov   *chans.Provenance
+	// counted proves sends counted against the capacity (fetch
+	// loops), made on first use.
+	counted *chans.Counter
 
 	pending []*pending
 	handoff map[*fnInfo]map[string]bool // see handoffs
@@ -247,11 +250,12 @@ type state struct {
 	sides   map[*types.Var]*sides       // channel fields: who sends and receives, lazily
 
 	closers  map[*types.Var][]*fnInfo               // who closes each channel field (not in tests), lazily
-	free     map[*fnInfo]bool                       // see lockFree, lazily
+	free     map[*fnInfo]*freeEntry                 // see lockFree, lazily
 	lockSets map[*fnInfo]map[types.Object]token.Pos // for wait-under-lock, lazily
 	stable   map[*types.Var]bool                    // fields safe to read after unlocking, lazily
 	defs     map[*types.Var]ast.Node                // definitions of local variables, lazily
 	bodies   []*ast.BlockStmt                       // bodies of the outermost functions, by position, lazily
+	fnSends  map[fieldFn]int                        // see funcSends, lazily
 }
 
 var filter = []ast.Node{
@@ -874,7 +878,7 @@ func (st *state) check(fn *fnInfo) {
 				continue
 			}
 			f := st.calleeBlocks(call)
-			if f == nil || f.Depth > st.opts.Depth-1 || passesNil(st.info, call, f) {
+			if f == nil || f.Depth > st.opts.Depth-1 || passesNil(st.info, call, f) || st.setupRoom(fn, call) {
 				continue
 			}
 			st.pending = append(st.pending, &pending{fn: fn, lf: lf, s: s, pos: call.Pos(), wait: f.Wait,

@@ -31,20 +31,35 @@ func (st *state) neverBlocks(fn *fnInfo, op *chanOp, send *ast.SendStmt, fact bo
 		return true // waits for the function's own goroutines
 	}
 	if room, known := st.freshHasRoom(op.cur, send.Chan); known {
-		return room
+		// A channel made earlier in the function: no role or
+		// provenance of the field applies, but a length guard or a
+		// count may show room where the count of sends does not.
+		return room || st.lenGuarded(op.cur, send.Chan) || st.counter().Fits(op.cur)
 	}
 	if st.lenGuarded(op.cur, send.Chan) ||
 		st.tokenChan(send.Chan) ||
 		st.localHasRoom(fn, send.Chan) ||
 		st.slotPerGoroutine(fn, send.Chan) ||
-		chans.DrainedBefore(op.cur, send.Chan) {
+		chans.DrainedBefore(op.cur, send.Chan) ||
+		st.counter().Fits(op.cur) {
 		return true
 	}
 	switch st.prov.Role(send.Chan) {
 	case chans.OneShot, chans.Notify, chans.Reply, chans.Semaphore, chans.Token:
 		return true // buffered by construction for this send, or a lock
 	}
-	return false
+	// A reply channel kept in a field of a generic type (singleflight
+	// made generic): every method instantiates the field anew, so Role
+	// sees no element stored into the instance it ranges over.
+	return st.prov.OriginReply(send.Chan)
+}
+
+// counter returns the package's chans.Counter, made on first use.
+func (st *state) counter() *chans.Counter {
+	if st.counted == nil {
+		st.counted = chans.NewCounter(st.info, st.in.Root())
+	}
+	return st.counted
 }
 
 // freshHasRoom looks for the assignment of the channel expression ch (a
@@ -596,6 +611,9 @@ func (ev *evidence) related(mu string) []analysis.RelatedInformation {
 func (st *state) otherSide(fn *fnInfo, op *chanOp, send bool, site *lockSite) *evidence {
 	mu := site.p.last()
 	for _, ch := range opChans(st.info, op, send) {
+		if send && op.kind == opSend && st.firstHandoff(fn, op, ch, mu) {
+			continue
+		}
 		fresh := loopLocal(st.info, ch, site)
 		for _, o := range st.counterparts(fn, ch, send) {
 			if o.fn == fn {

@@ -168,3 +168,145 @@ func (c *calledStop) loop() { // want loop:"mayBlock\\(ranges over c.out"
 	for range c.out {
 	}
 }
+
+// A stop function that some calls make under a mutex and another makes
+// with none held (nats.go's pullSubscription.Stop: called by Next under
+// the subscription's mutex, by the ordered consumer under its own, and
+// by the message handler with no mutex): the call that holds none can
+// always close the channel, whatever the sender holds.
+type splitStop struct {
+	mu    sync.Mutex
+	owner *stopOwner
+	out   chan int
+	quit  chan struct{}
+	n     int
+}
+
+type stopOwner struct {
+	mu  sync.Mutex
+	cur *splitStop
+}
+
+func (s *splitStop) put(v int) {
+	select {
+	case s.out <- v:
+	case <-s.quit:
+	}
+}
+
+func (s *splitStop) Put(v int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	s.put(v)
+}
+
+func (s *splitStop) stop() { close(s.quit) }
+
+func (s *splitStop) Next() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n > 10 {
+		s.stop()
+	}
+}
+
+func (o *stopOwner) Reset() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.cur.stop()
+}
+
+func (s *splitStop) handle(v int) {
+	if v < 0 {
+		s.stop() // no mutex held
+	}
+}
+
+func (s *splitStop) loop() { // want loop:"mayBlock\\(ranges over s.out"
+	for range s.out {
+	}
+}
+
+// Near misses: a stop function called only under mutexes, even another
+// struct's, is no way out (its caller may wait for the sender's mutex
+// while holding its own); nor is a call with no mutex held made by the
+// goroutine that blocks, after its blocking call.
+type ownedStop struct {
+	mu    sync.Mutex
+	out   chan int
+	quit  chan struct{}
+	owner *stopOwner2
+}
+
+type stopOwner2 struct {
+	mu  sync.Mutex
+	cur *ownedStop
+}
+
+func (s *ownedStop) put(v int) { // want put:"mayBlock\\(waits in a select to send on s.out"
+	select {
+	case s.out <- v:
+	case <-s.quit:
+	}
+}
+
+func (s *ownedStop) Put(v int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.put(v) // want `call to s.put while s.mu is locked`
+}
+
+func (s *ownedStop) stop() { close(s.quit) }
+
+func (o *stopOwner2) Reset() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.cur.stop()
+}
+
+func (s *ownedStop) loop() { // want loop:"mayBlock\\(ranges over s.out"
+	for range s.out {
+	}
+}
+
+type selfStop struct {
+	mu   sync.Mutex
+	out  chan int
+	quit chan struct{}
+}
+
+func (s *selfStop) put(v int) { // want put:"mayBlock\\(waits in a select to send on s.out"
+	select {
+	case s.out <- v:
+	case <-s.quit:
+	}
+}
+
+func (s *selfStop) PutOnce(v int) {
+	s.mu.Lock()
+	s.put(v) // want `call to s.put while s.mu is locked`
+	s.mu.Unlock()
+	s.stop()
+}
+
+func (s *selfStop) stop() { close(s.quit) }
+
+func (s *selfStop) loop() { // want loop:"mayBlock\\(ranges over s.out"
+	for range s.out {
+	}
+}
+
+// Other users of the mutexes, so that they do not only serialize the
+// blocking calls.
+func (s *ownedStop) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.out)
+}
+
+func (s *selfStop) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.out)
+}
