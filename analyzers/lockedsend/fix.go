@@ -208,7 +208,7 @@ func (st *state) stableField(f *types.Var) bool {
 	if st.stable == nil {
 		st.stable = make(map[*types.Var]bool)
 		in := st.in
-		for c := range in.Root().Preorder((*ast.AssignStmt)(nil), (*ast.IncDecStmt)(nil), (*ast.UnaryExpr)(nil)) {
+		for c := range in.Preorder((*ast.AssignStmt)(nil), (*ast.IncDecStmt)(nil), (*ast.UnaryExpr)(nil)) {
 			var lhs []ast.Expr
 			switch n := c.Node().(type) {
 			case *ast.AssignStmt:

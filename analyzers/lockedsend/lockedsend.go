@@ -10,13 +10,13 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/chans"
 	"github.com/bplint/bplint/analyzers/internal/facts"
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
 )
@@ -86,7 +86,7 @@ func New(opts Options) *analysis.Analyzer {
 		Name:     "lockedsend",
 		Doc:      report.ExtractDoc(doc, "lockedsend"),
 		URL:      report.AnalyzerURL("lockedsend"),
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Requires: []*analysis.Analyzer{fileinspect.Analyzer},
 		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, &o) },
 	}
 	facts.Declare(a, &o.CrossPackage, new(mayBlock))
@@ -227,7 +227,7 @@ type spawn struct {
 
 type state struct {
 	pass   *analysis.Pass
-	in     *inspector.Inspector
+	in     *fileinspect.Package
 	info   *types.Info
 	opts   *Options
 	r      *report.Reporter
@@ -279,7 +279,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		report.New(pass, Rules).Finish()
 		return nil, nil
 	}
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	in := fileinspect.Of(pass)
 	r := report.New(pass, Rules)
 	defer r.Finish()
 	st := &state{
@@ -295,7 +295,7 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		byNode: make(map[ast.Node]*fnInfo),
 		prov:   chans.NewProvenance(pass.Fset, pass.TypesInfo, pass.Pkg, pass.Files),
 	}
-	for _, fileCur := range report.Files(pass, in) {
+	for _, fileCur := range report.SourceFiles(pass, in) {
 		st.collect(fileCur)
 	}
 	st.summarize()

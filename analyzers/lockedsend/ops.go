@@ -57,7 +57,7 @@ func (st *state) neverBlocks(fn *fnInfo, op *chanOp, send *ast.SendStmt, fact bo
 // counter returns the package's chans.Counter, made on first use.
 func (st *state) counter() *chans.Counter {
 	if st.counted == nil {
-		st.counted = chans.NewCounter(st.info, st.in.Root())
+		st.counted = chans.NewCounter(st.info, st.in)
 	}
 	return st.counted
 }

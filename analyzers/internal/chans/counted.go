@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
+	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 )
 
 // A Counter proves that a send finds room in its channel's buffer
@@ -45,7 +46,7 @@ import (
 // of the package's identifier uses (memoized per field).
 type Counter struct {
 	info   *types.Info
-	root   inspector.Cursor
+	files  *fileinspect.Package
 	fields map[*types.Var]*fieldUses // by the field's origin
 }
 
@@ -55,10 +56,10 @@ type fieldUses struct {
 	sends []inspector.Cursor // the selector expressions of sends on it
 }
 
-// NewCounter returns a Counter for the package whose files root (the
-// inspector's root cursor) holds, with its type information.
-func NewCounter(info *types.Info, root inspector.Cursor) *Counter {
-	return &Counter{info: info, root: root, fields: make(map[*types.Var]*fieldUses)}
+// NewCounter returns a Counter for the package of files, with its type
+// information.
+func NewCounter(info *types.Info, files *fileinspect.Package) *Counter {
+	return &Counter{info: info, files: files, fields: make(map[*types.Var]*fieldUses)}
 }
 
 // A countedChan is the channel a counted send works on.
@@ -172,7 +173,7 @@ func (c *Counter) Fits(send inspector.Cursor) bool {
 		}
 	}
 	for _, o := range ch.sends {
-		if o != send && loop.Contains(o) {
+		if o != send && fileinspect.Contains(loop, o) {
 			return false
 		}
 	}
@@ -219,7 +220,7 @@ func loopsIn(c, decl inspector.Cursor) []inspector.Cursor {
 		if e == c {
 			continue
 		}
-		if !decl.Contains(e) {
+		if !fileinspect.Contains(decl, e) {
 			break
 		}
 		out = append(out, e)
@@ -568,7 +569,7 @@ func (c *Counter) resolveChan(decl inspector.Cursor, e ast.Expr) *countedChan {
 		}
 		out := &countedChan{holder: holder, field: f.Origin()}
 		for _, sel := range uses.sends {
-			if !decl.Contains(sel) || c.holder(decl, sel.Node().(*ast.SelectorExpr).X) != holder {
+			if !fileinspect.Contains(decl, sel) || c.holder(decl, sel.Node().(*ast.SelectorExpr).X) != holder {
 				return nil // another value, or another function, sends on the field
 			}
 			out.sends = append(out.sends, sel.Parent())
@@ -680,7 +681,7 @@ func (c *Counter) fieldUses(f *types.Var) *fieldUses {
 		if !ok || v.Origin() != f {
 			continue
 		}
-		cur, ok := c.root.FindByPos(id.Pos(), id.End())
+		cur, ok := c.files.FindByPos(id.Pos(), id.End())
 		if !ok {
 			u.ok = false
 			return u
@@ -792,7 +793,7 @@ func (c *Counter) fieldWritten(f *types.Var) bool {
 		if !ok || v.Origin() != f {
 			continue
 		}
-		cur, ok := c.root.FindByPos(id.Pos(), id.End())
+		cur, ok := c.files.FindByPos(id.Pos(), id.End())
 		if !ok {
 			return true
 		}
@@ -932,7 +933,7 @@ func (c *Counter) calleeRejects(call *ast.CallExpr, want string) bool {
 	if res.Len() == 0 || !isError(res.At(res.Len()-1).Type()) {
 		return false
 	}
-	cur, ok := c.root.FindByPos(fn.Pos(), fn.Pos()+token.Pos(len(fn.Name())))
+	cur, ok := c.files.FindByPos(fn.Pos(), fn.Pos()+token.Pos(len(fn.Name())))
 	if !ok || cur.ParentEdgeKind() != edge.FuncDecl_Name {
 		return false
 	}

@@ -95,23 +95,6 @@ func New(pass *analysis.Pass, rules []Rule) *Reporter {
 	}
 }
 
-// Files yields each file of the pass that is not generated, with a
-// cursor on it, so an analyzer walks every file once and skips
-// generated ones before looking inside.
-func Files(pass *analysis.Pass, in *inspector.Inspector) func(yield func(*ast.File, inspector.Cursor) bool) {
-	return func(yield func(*ast.File, inspector.Cursor) bool) {
-		for c := range in.Root().Children() {
-			f := c.Node().(*ast.File)
-			if Generated(pass.Fset, f) {
-				continue
-			}
-			if !yield(f, c) {
-				return
-			}
-		}
-	}
-}
-
 // SourceFiles yields each file of the package that is not generated,
 // with a cursor on it, so an analyzer walks every file once and skips
 // generated ones before looking inside (their inspectors are never
