@@ -69,8 +69,36 @@ func (c *checker) registeredCallback(lit inspector.Cursor) bool {
 // capturedByCallback).
 func (c *checker) contextAt(cur inspector.Cursor) (scope.Context, bool) {
 	ctx, ok := scope.ContextAt(c.info, cur)
-	if !ok || c.capturedByCallback(cur, ctx) {
+	if !ok {
 		return scope.Context{}, false
 	}
+	if c.capturedByCallback(cur, ctx) {
+		// The context field of the receiver, which ContextAt tries
+		// only after the variables, still counts in the callback.
+		return c.receiverContext(cur)
+	}
 	return ctx, true
+}
+
+// receiverContext returns recv.f, a context.Context field of the
+// receiver of the method declaration holding cur that the method reads
+// (as scope.ContextAt finds it when no variable is in scope).
+func (c *checker) receiverContext(cur inspector.Cursor) (scope.Context, bool) {
+	for decl := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		recv := c.receiverVar(decl.Node().(*ast.FuncDecl))
+		if recv == nil {
+			return scope.Context{}, false
+		}
+		for n := range decl.Preorder((*ast.SelectorExpr)(nil)) {
+			sel := n.Node().(*ast.SelectorExpr)
+			id, ok := sel.X.(*ast.Ident)
+			if !ok || c.info.Uses[id] != recv {
+				continue
+			}
+			if s := c.info.Selections[sel]; s != nil && s.Kind() == types.FieldVal && scope.IsContext(s.Obj().Type()) {
+				return scope.Context{Expr: id.Name + "." + sel.Sel.Name, Obj: s.Obj()}, true
+			}
+		}
+	}
+	return scope.Context{}, false
 }

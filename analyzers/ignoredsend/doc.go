@@ -134,24 +134,30 @@
 //     receive from R (the variable of R in the same function, or the
 //     field stored next to Q's in the same struct literal, on the same
 //     object); Q and R are made by a function and go only to parameters
-//     of the package's functions and into that struct literal, and
-//     nothing else receives from Q. The requester whose request the
+//     of the package's functions and into unexported fields of that
+//     struct literal, and nothing else receives from Q. The requester whose request the
 //     worker took is waiting for the reply (minio-go's Object: the
 //     worker goroutine answers doGetRequest on resCh). A requester that
 //     can leave between its send and its receive (a select on R and
-//     ctx.Done()) keeps the worker's reply reported;
+//     ctx.Done()), or a goto in the worker, keeps the worker's reply
+//     reported;
 //   - a pool's put: in a method of a type or on a field named like a
 //     pool (StickyConnPool, idleConns), a send of a parameter (the
 //     object handed back) on a field of the receiver that every make
 //     buffers and that a method of the type also takes from: the object
 //     was handed out before and left its room behind (the contract of a
 //     pool; go-redis's one-slot sticky pool). A pool method that sends
-//     an object it makes itself stays reported;
+//     an object it makes itself, sends in a loop, or assigns the
+//     parameter, or that the package calls with an object it makes
+//     (p.Put(ctx, &conn{})), stays reported;
 //   - a channel field whose every receive (in non-test code; no range,
 //     the field goes nowhere else) lies in an endless loop, for { ... }
-//     with no return, no break or goto out of it, no runtime.Goexit (a
-//     panic counts only when the function recovers), in a function
-//     started with go: the receiver comes back to the receive forever
+//     with no return, no break or goto out of it, no runtime.Goexit (in
+//     a literal called there too; a panic counts only when the function
+//     recovers, itself or in a function it defers), in a function
+//     started with go, which comes to the loop (a statement of its body,
+//     after no statement that can return): the receiver comes back to
+//     the receive forever
 //     (a chat hub's run loop registering clients). If that loop blocks
 //     for good elsewhere, that operation is the one to report;
 //   - a token passed in a ping-pong: a field T, unexported, set only in
@@ -229,7 +235,9 @@
 // puts back later (a lock); the receive of the reply to a request just
 // sent, in a request/reply pair (see uncancellable-send) whose worker
 // replies on every path of an iteration or returns with a deferred
-// close of the reply channel; a receive in the body of the ctx.Done()
+// close of the reply channel (without that close, only behind an
+// unbuffered request channel; and nothing else receives from the reply
+// channel); a receive in the body of the ctx.Done()
 // case itself (draining after the stop); tests and func main.
 //
 // # Rule send-in-default

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/facts"
 	"github.com/bplint/bplint/analyzers/internal/fileinspect"
@@ -162,6 +163,10 @@ type checker struct {
 	pairs map[*types.Var]*replyPair
 	// stores records, lazily, the values stored into channel fields.
 	stores map[types.Object][]fieldStore
+	// ranges records, lazily, the ranges over channel fields.
+	ranges map[types.Object][]inspector.Cursor
+	// dequeued caches handlesDequeued.
+	dequeued map[*types.Func]bool
 	// tokens caches tokenPassed per channel field, stable the
 	// variables never written after their definition.
 	tokens map[types.Object]bool

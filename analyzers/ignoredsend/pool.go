@@ -2,11 +2,13 @@ package ignoredsend
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bplint/bplint/analyzers/internal/chans"
+	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
 // poolPut reports whether the send at cur gives an object back to a
@@ -49,8 +51,27 @@ func (c *checker) poolPut(cur inspector.Cursor, send *ast.SendStmt) bool {
 		return false
 	}
 	v, ok := c.info.Uses[id].(*types.Var)
-	if !ok || !isParamOf(c.info, fd, v) {
+	if !ok || !isParamOf(c.info, fd, v) || !c.stableVar(cur, v) {
 		return false
+	}
+	// One put per call: a loop in the method would put the same object
+	// again (a literal's body could run any number of times).
+	for range scope.Loops(cur) {
+		return false
+	}
+	if fn, _ := scope.Func(cur); fn.Node() != ast.Node(fd) {
+		return false
+	}
+	// The pool's own calls hand back objects too: one it makes there
+	// (p.Put(ctx, &conn{}), p.Put(ctx, dial())) was never handed out.
+	if m, ok := c.info.Defs[fd.Name].(*types.Func); ok {
+		i := paramIndex(m, v)
+		for _, call := range c.funcs().calls[m] {
+			args := call.Node().(*ast.CallExpr).Args
+			if i < 0 || i >= len(args) || c.newObject(call, args[i]) {
+				return false
+			}
+		}
 	}
 	u := c.fieldUsesOf(field)
 	if u.other {
@@ -64,6 +85,45 @@ func (c *checker) poolPut(cur inspector.Cursor, send *ast.SendStmt) bool {
 		}
 	}
 	return false
+}
+
+// paramIndex returns the index of the parameter v of fn, or -1.
+func paramIndex(fn *types.Func, v *types.Var) int {
+	params := fn.Signature().Params()
+	for i := range params.Len() {
+		if params.At(i) == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// newObject reports whether e, at cur, may be an object made there: not
+// a variable, or a local variable defined by anything but a receive or
+// a variable (cn := <-p.ch, cn := got).
+func (c *checker) newObject(cur inspector.Cursor, e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return true
+	}
+	v, ok := c.info.Uses[id].(*types.Var)
+	if !ok {
+		return true
+	}
+	if v.IsField() || v.Pkg() == nil || v.Parent() == nil || v.Parent() == v.Pkg().Scope() {
+		return true
+	}
+	made := false
+	c.declOf(v, func(_ ast.Node, rhs ast.Expr) {
+		switch r := ast.Unparen(rhs).(type) {
+		case nil, *ast.Ident:
+		case *ast.UnaryExpr:
+			made = made || r.Op != token.ARROW
+		default:
+			made = true
+		}
+	})
+	return made
 }
 
 // receiverVar returns the named receiver of a method declaration, or nil.

@@ -270,6 +270,11 @@ func (c *checker) followVar(a *chanAliases, v *types.Var, fn inspector.Cursor, d
 			if callee == nil || callee.Pkg() != c.pass.Pkg {
 				return false
 			}
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+				if s := c.info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+					return false // T.m(recv, ...): the arguments shift
+				}
+			}
 			decl, ok := c.funcs().decls[callee.Origin()]
 			sig := callee.Signature()
 			i := use.ParentEdgeIndex()
@@ -311,6 +316,9 @@ func (c *checker) followField(a *chanAliases, f types.Object, lit inspector.Curs
 	if _, seen := a.fields[f]; seen {
 		return false // stored twice
 	}
+	if f.Exported() {
+		return false // code outside the package can use it as it likes
+	}
 	if st := c.fieldStoresOf(f); len(st) != 1 || st[0].lit != lit {
 		return false
 	}
@@ -322,13 +330,24 @@ func (c *checker) followField(a *chanAliases, f types.Object, lit inspector.Curs
 	a.sends = append(a.sends, u.sends...)
 	a.recvs = append(a.recvs, u.recvs...)
 	if u.ranges > 0 {
+		a.ranges = append(a.ranges, c.fieldRanges(f)...)
+	}
+	return true
+}
+
+// fieldRanges returns the ranges over the channel field f in non-test
+// code; one walk of the package finds those of every field.
+func (c *checker) fieldRanges(f types.Object) []inspector.Cursor {
+	if c.ranges == nil {
+		c.ranges = make(map[types.Object][]inspector.Cursor)
 		for cur := range c.in.Preorder((*ast.RangeStmt)(nil)) {
-			if rs := cur.Node().(*ast.RangeStmt); c.channelField(rs.X) == f && !c.inTestFile(rs.Pos()) {
-				a.ranges = append(a.ranges, cur)
+			rs := cur.Node().(*ast.RangeStmt)
+			if field := c.channelField(rs.X); field != nil && !c.inTestFile(rs.Pos()) {
+				c.ranges[field] = append(c.ranges[field], cur)
 			}
 		}
 	}
-	return true
+	return c.ranges[f]
 }
 
 // buildPair fills p for the reply channel made as the local r in fn.
@@ -385,6 +404,37 @@ func (c *checker) buildPair(p *replyPair, r *types.Var, fn inspector.Cursor) {
 	p.answers = w.list(rs.Body.List, 0, func(sent int) bool { return sent >= 1 }, w.exit)
 	p.atMostOne = !w.twice
 	p.ok = true
+	// Every receive from R waits for a reply: another one could take
+	// the reply the requester waits for.
+	if len(ar.ranges) > 0 || len(ar.recvs) != len(p.requests) {
+		p.answers = false
+	}
+	for _, r := range ar.recvs {
+		if !p.requests[r.Node()] {
+			p.answers = false
+		}
+	}
+	// A worker that may stop taking requests without closing R leaves
+	// a request that a buffered Q took unanswered.
+	if !w.closeOnExit && !c.unbufferedLocal(q) {
+		p.answers = false
+	}
+}
+
+// unbufferedLocal reports whether the local v is defined by an
+// unbuffered make: make(chan T) or make(chan T, 0).
+func (c *checker) unbufferedLocal(v *types.Var) bool {
+	unbuffered := false
+	c.declOf(v, func(_ ast.Node, rhs ast.Expr) {
+		if _, capExpr, ok := chans.MakeChan(c.info, rhs); ok {
+			k, known := int64(0), true
+			if capExpr != nil {
+				k, known = chans.ConstCap(c.info, capExpr)
+			}
+			unbuffered = known && k == 0
+		}
+	})
+	return unbuffered
 }
 
 // requestThenReply checks the send on Q at s: it is a statement, or
@@ -534,6 +584,9 @@ type replyWalk struct {
 	label       string // the label of the worker's loop, if any
 	closeOnExit bool
 	twice       bool // a path replies twice
+	// breaks are where a break naming a labeled switch or select of
+	// the iteration goes.
+	breaks map[string]func(int) bool
 }
 
 // exit is the continuation of leaving the worker's loop or function:
@@ -586,11 +639,23 @@ func (w *replyWalk) stmt(s ast.Stmt, sent int, k, brk func(int) bool) bool {
 			return brk(sent)
 		case s.Tok == token.BREAK && w.labels(s.Label):
 			return w.exit(sent)
+		case s.Tok == token.BREAK && w.breaks[s.Label.Name] != nil:
+			return w.breaks[s.Label.Name](sent)
+		case s.Tok == token.GOTO:
+			return w.fail() // it may come back to a reply
 		}
-		return false
+		return false // it leaves the worker's loop for an outer one
 	case *ast.BlockStmt:
 		return w.list(s.List, sent, k, brk)
 	case *ast.LabeledStmt:
+		switch s.Stmt.(type) {
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			if w.breaks == nil {
+				w.breaks = make(map[string]func(int) bool)
+			}
+			w.breaks[s.Label.Name] = k
+			defer delete(w.breaks, s.Label.Name)
+		}
 		return w.stmt(s.Stmt, sent, k, brk)
 	case *ast.IfStmt:
 		if w.sends(s.Init) || w.sends(s.Cond) {

@@ -367,6 +367,18 @@ func (c *checker) handlesDequeued(fn inspector.Cursor) bool {
 	if !ok {
 		return false
 	}
+	if v, ok := c.dequeued[obj]; ok {
+		return v
+	}
+	v := c.passesDequeued(obj)
+	if c.dequeued == nil {
+		c.dequeued = make(map[*types.Func]bool)
+	}
+	c.dequeued[obj] = v
+	return v
+}
+
+func (c *checker) passesDequeued(obj *types.Func) bool {
 	for _, call := range c.funcs().calls[obj] {
 		for _, arg := range call.Node().(*ast.CallExpr).Args {
 			switch a := ast.Unparen(arg).(type) {

@@ -50,7 +50,7 @@ func (c *checker) computeNeverStops(field types.Object) bool {
 			return false
 		}
 		fn, ok := scope.Func(loop)
-		if !ok || !c.startedWithGo(fn) {
+		if !ok || !c.startedWithGo(fn) || !c.reachedLoop(fn, loop) {
 			return false
 		}
 	}
@@ -74,15 +74,7 @@ func (c *checker) endlessLoop(cur inspector.Cursor) bool {
 		label = lab.Label.Name
 	}
 	fn, _ := scope.Func(cur)
-	recovers := false
-	if body := scope.Body(fn); body != nil {
-		ast.Inspect(body, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok && calls.IsBuiltin(c.info, call, "recover") {
-				recovers = true
-			}
-			return !recovers
-		})
-	}
+	recovers := c.mayRecover(fn)
 	leaves := false
 	// depth counts the statements between the loop and a break that
 	// an unlabeled break would leave instead of the loop.
@@ -94,6 +86,10 @@ func (c *checker) endlessLoop(cur inspector.Cursor) bool {
 			}
 			switch n := n.(type) {
 			case *ast.FuncLit:
+				// Its returns and branches are its own, but a literal
+				// called in the loop ends the goroutine as well by
+				// runtime.Goexit, or a panic that gets recovered.
+				leaves = c.endsGoroutine(n.Body, recovers)
 				return false
 			case *ast.ReturnStmt:
 				leaves = true
@@ -128,6 +124,106 @@ func (c *checker) endlessLoop(cur inspector.Cursor) bool {
 	}
 	walk(loop.Body, false)
 	return !leaves
+}
+
+// mayRecover reports whether the function at fn may recover a panic:
+// it calls recover (in a literal too), or defers a call of a function
+// of the package that does, or of a function value.
+func (c *checker) mayRecover(fn inspector.Cursor) bool {
+	body := scope.Body(fn)
+	if body == nil {
+		return false
+	}
+	recovers := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if calls.IsBuiltin(c.info, n, "recover") {
+				recovers = true
+			}
+		case *ast.DeferStmt:
+			if _, lit := ast.Unparen(n.Call.Fun).(*ast.FuncLit); lit {
+				break // its body is inspected
+			}
+			callee := calls.Callee(c.info, n.Call)
+			if callee == nil {
+				if tv, ok := c.info.Types[n.Call.Fun]; !ok || !tv.IsBuiltin() && !tv.IsType() {
+					recovers = true // a function value: it may recover
+				}
+				break
+			}
+			if decl, ok := c.funcs().decls[callee.Origin()]; ok {
+				ast.Inspect(scope.Body(decl), func(n ast.Node) bool {
+					if call, ok := n.(*ast.CallExpr); ok && calls.IsBuiltin(c.info, call, "recover") {
+						recovers = true
+					}
+					_, lit := n.(*ast.FuncLit)
+					return !recovers && !lit // recover works called directly by the deferred function
+				})
+			}
+		}
+		return !recovers
+	})
+	return recovers
+}
+
+// endsGoroutine reports whether n calls runtime.Goexit, or panic when
+// the function recovers.
+func (c *checker) endsGoroutine(n ast.Node, recovers bool) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if calls.IsFunc(calls.Callee(c.info, call), "runtime", "Goexit") || recovers && calls.IsBuiltin(c.info, call, "panic") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// reachedLoop reports whether the function at fn, once started, comes
+// to the loop at loop: the loop is a statement of the function's body
+// (possibly labeled, in nested blocks, not under an if, switch or
+// select that may skip it), and no statement before it can leave the
+// function (a return, a goto, runtime.Goexit, a panic the function
+// recovers).
+func (c *checker) reachedLoop(fn, loop inspector.Cursor) bool {
+	recovers := c.mayRecover(fn)
+	for cur := loop; cur != fn; cur = cur.Parent() {
+		k, idx := cur.ParentEdge()
+		switch k {
+		case edge.LabeledStmt_Stmt:
+		case edge.BlockStmt_List:
+			for _, s := range cur.Parent().Node().(*ast.BlockStmt).List[:idx] {
+				if c.mayLeave(s, recovers) {
+					return false
+				}
+			}
+		case edge.FuncDecl_Body, edge.FuncLit_Body:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// mayLeave reports whether the statement s may leave its function: a
+// return or goto outside literals, or what endsGoroutine finds.
+func (c *checker) mayLeave(s ast.Stmt, recovers bool) bool {
+	found := false
+	ast.Inspect(s, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = true
+		case *ast.BranchStmt:
+			found = found || n.Tok == token.GOTO
+		}
+		return !found
+	})
+	return found || c.endsGoroutine(s, recovers)
 }
 
 // labelInside reports whether the label a branch statement names is
