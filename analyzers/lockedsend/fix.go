@@ -95,10 +95,15 @@ func (st *state) moveAfterUnlock(fn *fnInfo, op *chanOp, lf *lockFlow, s lockSta
 	moved = append(moved, src[from:to]...)
 	moved = append(moved, src[at:]...)
 	// Trailing comments are aligned with their neighbours: let gofmt
-	// realign them, and keep the edit to the lines that change.
-	if formatted, err := format.Source(src); err == nil && bytes.Equal(formatted, src) {
-		if f, err := format.Source(moved); err == nil {
-			moved = f
+	// realign them, and keep the edit to the lines that change. Only the
+	// top-level declaration holding the send can change, so only it is
+	// formatted (a whole file per finding is slow on large files).
+	if lo, hi, ok := topLevelSpan(op.cur, tf); ok {
+		seg, movedSeg := src[lo:hi], moved[lo:hi]
+		if formatted, err := format.Source(seg); err == nil && bytes.Equal(formatted, seg) {
+			if f, err := format.Source(movedSeg); err == nil {
+				moved = append(append(append(make([]byte, 0, len(src)-len(seg)+len(f)), src[:lo]...), f...), src[hi:]...)
+			}
 		}
 	}
 	start, end, text := lineDiff(src, moved)
@@ -106,6 +111,22 @@ func (st *state) moveAfterUnlock(fn *fnInfo, op *chanOp, lf *lockFlow, s lockSta
 		Message:   fmt.Sprintf("Send on %s after %s", types.ExprString(send.Chan), unlock),
 		TextEdits: []analysis.TextEdit{{Pos: tf.Pos(start), End: tf.Pos(end), NewText: text}},
 	}, ""
+}
+
+// topLevelSpan returns the byte span in its file of the top-level
+// declaration that holds cur.
+func topLevelSpan(cur inspector.Cursor, tf *token.File) (lo, hi int, ok bool) {
+	var decl ast.Node
+	for d := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.GenDecl)(nil)) {
+		decl = d.Node()
+	}
+	if decl == nil {
+		return 0, 0, false
+	}
+	if fd, ok := decl.(*ast.FuncDecl); ok && fd.Doc != nil {
+		return tf.Offset(fd.Doc.Pos()), tf.Offset(fd.End()), true
+	}
+	return tf.Offset(decl.Pos()), tf.Offset(decl.End()), true
 }
 
 // lineDiff returns the smallest span of whole lines of old, and its
