@@ -68,6 +68,9 @@ func (c *checker) sendStmt(cur inspector.Cursor, send *ast.SendStmt) {
 	if c.tokenPassed(send) {
 		return // at most one token is ever pending: the buffer has room
 	}
+	if c.countedSend(cur) {
+		return // the sends are counted against the buffer's capacity
+	}
 	if f := c.channelField(send.Chan); f != nil && c.receiverNeverStops(f) {
 		return // the receiver comes back to the receive forever
 	}
@@ -1030,4 +1033,14 @@ func (c *checker) declOf(v *types.Var, f func(decl ast.Node, rhs ast.Expr)) {
 		}
 		return
 	}
+}
+
+// countedSend reports whether the send at cur is one of sends the
+// function counts against its channel's capacity (see chans.Counter):
+// the buffer always has room for it.
+func (c *checker) countedSend(cur inspector.Cursor) bool {
+	if c.counter == nil {
+		c.counter = chans.NewCounter(c.info, c.in)
+	}
+	return c.counter.Fits(cur)
 }

@@ -180,6 +180,12 @@
 //     T, two sends on P per token, an unbuffered T, a re-arm after
 //     anything but a receive from P, or an arm whose method may run twice
 //     on one object keeps the sends reported;
+//   - a send counted against its channel's capacity, as lockedsend
+//     counts it: the channel is made buffered in the same function, a
+//     counter incremented after each send bounds the loop by the
+//     capacity, or by the room left after a first fill (budget :=
+//     batch - len(res.msgs)), and nothing else sends on it (nats.go's
+//     Fetch, which asks the server for exactly the room left);
 //   - a one-shot request on a channel field that every make buffers,
 //     sent at one place outside any loop and received only by cases
 //     that take one value and return (grpc's finalSendRequest);

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/bplint/bplint/analyzers/internal/chans"
 	"github.com/bplint/bplint/analyzers/internal/facts"
 	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/flow"
@@ -157,6 +158,8 @@ type checker struct {
 	fnIndex *funcIndex
 	// drops caches dropsWhenFull.
 	drops map[*types.Func]bool
+	// counter proves counted sends, lazily.
+	counter *chans.Counter
 	// endless caches receiverNeverStops per channel field.
 	endless map[types.Object]bool
 	// pairs caches the request/reply pairs per reply channel.
