@@ -66,7 +66,8 @@
 //     make(chan T, n), kept in a field nothing else sends on; a call,
 //     under the mutex, of a method that sends on a field that a setup
 //     method of the same value has just made buffered, with room for
-//     every send since (counted through the package's calls); a send
+//     every send since (counted through the package's calls, and no
+//     other goroutine can send on the field meanwhile); a send
 //     guarded by a test of the channel's length
 //     (if len(ch) < cap(ch) { ch <- v }); a send right after draining
 //     the channel with a non-blocking receive (replace the pending

@@ -230,13 +230,66 @@ func (st *state) computeLockFree(fn *fnInfo) *freeEntry {
 				continue
 			}
 			e.called = true
-			if s, _, ok := st.stateAt(caller, call); ok && s.held == 0 {
+			if s, _, ok := st.stateAt(caller, call); ok && s.held == 0 && st.runsFree(caller) {
 				e.callers = append(e.callers, caller)
 				break
 			}
 		}
 	}
 	return e
+}
+
+// runsFree reports whether fn, which holds no mutex where it calls a
+// closer, runs as code that counts for a lock-free call: a function of
+// a non-test file, and, for a literal, one that a go statement starts
+// or that its enclosing function creates with no mutex held (the
+// literal of once.Do under Close's mutex runs under it).
+func (st *state) runsFree(fn *fnInfo) bool {
+	if scope.InTestFile(st.pass.Fset, fn.body.Pos()) {
+		return false
+	}
+	for range 8 {
+		if _, ok := fn.cur.Node().(*ast.FuncLit); !ok {
+			return true
+		}
+		if !st.runsInPlace(fn.cur) {
+			return true // a goroutine, or a callback run later
+		}
+		parent := st.byNode[enclosingFunc(fn.cur.Parent())]
+		if parent == nil {
+			return false
+		}
+		if s, _, ok := st.stateAt(parent, st.stmtOf(fn.cur)); !ok || s.held != 0 {
+			return false
+		}
+		fn = parent
+	}
+	return false
+}
+
+// runsInPlace reports whether the function literal at lit runs where
+// it is written, on the goroutine that writes it: called there (not by
+// go), or passed to sync.Once's Do.
+func (st *state) runsInPlace(lit inspector.Cursor) bool {
+	switch lit.ParentEdgeKind() {
+	case edge.CallExpr_Fun:
+		return lit.Parent().ParentEdgeKind() != edge.GoStmt_Call
+	case edge.CallExpr_Args:
+		call := lit.Parent().Node().(*ast.CallExpr)
+		fn := calls.Callee(st.info, call)
+		return calls.IsMethod(fn, "sync", "Once", "Do")
+	}
+	return false
+}
+
+// stmtOf returns the statement around the node at c.
+func (st *state) stmtOf(c inspector.Cursor) ast.Node {
+	for e := range c.Enclosing() {
+		if _, ok := e.Node().(ast.Stmt); ok {
+			return e.Node()
+		}
+	}
+	return c.Node()
 }
 
 // closesBefore reports whether every path from the entry of fn to the
@@ -705,6 +758,7 @@ func (st *state) firstHandoff(fn *fnInfo, op *chanOp, ch ast.Expr, mu types.Obje
 	if goCur.Node().Pos() < l.Make.Pos() {
 		return false
 	}
+
 	// The receiver and its first receive.
 	var first *chans.Op
 	for i := range l.Recvs {
@@ -837,6 +891,11 @@ func (st *state) setupRoom(fn *fnInfo, call *ast.CallExpr) bool {
 			if !ok {
 				continue
 			}
+			// Nothing but what runs from here to the call sends on
+			// the field: no goroutine started earlier takes the room.
+			if !st.sendersWithin(fn, call, list[k], field, list[k].Pos(), list[idx].End()) {
+				return false
+			}
 			for _, s := range list[k+1 : idx+1] {
 				sends += st.fieldSends(s, field)
 				if countIn(s, func(n ast.Node) bool { return assigns(st.info, n, x) }) > 0 {
@@ -891,6 +950,9 @@ func (st *state) setupCall(s ast.Stmt, x, field *types.Var) (int64, int, bool) {
 	if r == nil {
 		return 0, 0, false
 	}
+	if _, ok := r.Type().Underlying().(*types.Pointer); !ok {
+		return 0, 0, false // a value receiver makes the channel in a copy
+	}
 	for i, stmt := range h.body.List {
 		if as, ok := stmt.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
 			lsel, ok := ast.Unparen(as.Lhs[0]).(*ast.SelectorExpr)
@@ -907,7 +969,15 @@ func (st *state) setupCall(s ast.Stmt, x, field *types.Var) (int64, int, bool) {
 				return n, sends, true
 			}
 		}
-		if countIn(stmt, func(n ast.Node) bool { _, ok := n.(*ast.ReturnStmt); return ok }) > 0 ||
+		if countIn(stmt, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ReturnStmt:
+				return true
+			case *ast.BranchStmt:
+				return n.Tok == token.GOTO // may jump over the make
+			}
+			return false
+		}) > 0 ||
 			st.fieldSends(stmt, field) > 0 {
 			return 0, 0, false
 		}
@@ -999,13 +1069,20 @@ func (st *state) exprSends(n ast.Node, field *types.Var) int {
 		return 0
 	}
 	t := 0
+	var inPlace map[*ast.FuncLit]bool // literals called where they are written
 	ast.Inspect(n, func(x ast.Node) bool {
 		if t >= manySends {
 			return false
 		}
 		switch x := x.(type) {
 		case *ast.FuncLit:
-			return false // run by a call of its own, or by go (below)
+			// Counted by the call that runs it in place (and by go,
+			// below); a literal run some other way may run any
+			// number of times.
+			if !inPlace[x] && st.fieldSends(x.Body, field) > 0 {
+				t = manySends
+			}
+			return false
 		case *ast.GoStmt:
 			if lit, ok := ast.Unparen(x.Call.Fun).(*ast.FuncLit); ok && st.exprSends(lit.Body, field) > 0 {
 				t = manySends
@@ -1021,6 +1098,13 @@ func (st *state) exprSends(n ast.Node, field *types.Var) int {
 				}
 			}
 		case *ast.CallExpr:
+			if lit, ok := ast.Unparen(x.Fun).(*ast.FuncLit); ok {
+				if inPlace == nil {
+					inPlace = make(map[*ast.FuncLit]bool)
+				}
+				inPlace[lit] = true
+				t += st.fieldSends(lit.Body, field)
+			}
 			if g := st.calleeFn(x); g != nil {
 				t += st.funcSends(g, field)
 			}
@@ -1050,6 +1134,258 @@ func (st *state) funcSends(g *fnInfo, field *types.Var) int {
 	n := st.fieldSends(g.body, field)
 	st.fnSends[key] = n
 	return n
+}
+
+// sendersWithin reports whether no other goroutine can send on the
+// channel field field while the function fn runs from the setup
+// statement setup (at lo) to the statement holding call (ending at
+// hi). Each function of the package that may send on it (see
+// funcSends), but fn, is unexported and used only by calls made
+// there, after it in fn (the same goroutine, later, when no loop or
+// goto takes fn back), in another such function, or with a mutex
+// held that fn holds from the setup to the call without unlocking it;
+// every function literal that sends on it is written in those places
+// but the last. Uses in _test.go files of functions declared
+// elsewhere do not count.
+func (st *state) sendersWithin(fn *fnInfo, call *ast.CallExpr, setup ast.Stmt, field *types.Var, lo, hi token.Pos) bool {
+	set := st.fieldSenders(field)
+	inFn := func(pos token.Pos) bool { return fn.body.Pos() <= pos && pos < fn.body.End() }
+	cur, ok := fn.cur.FindNode(setup)
+	later := ok && len(loops(cur)) == 0 && countIn(fn.body, func(n ast.Node) bool {
+		b, ok := n.(*ast.BranchStmt)
+		return ok && b.Tok == token.GOTO
+	}) == 0
+	in := func(pos token.Pos) bool {
+		if inFn(pos) && lo <= pos && (pos < hi || later) {
+			return true
+		}
+		for _, g := range set.funcs {
+			if g != fn && g.body.Pos() <= pos && pos < g.body.End() {
+				return true
+			}
+		}
+		return false
+	}
+	// The mutexes fn holds from the setup to the call.
+	var guard map[types.Object]bool
+	holds := func(h *fnInfo, n ast.Node) bool {
+		for mu := range st.heldAt(h, n) {
+			if guard[mu] {
+				return true
+			}
+		}
+		return false
+	}
+	guarded := func(pos token.Pos) bool {
+		if guard == nil {
+			guard = make(map[types.Object]bool)
+			at := st.heldAt(fn, setup)
+			for mu := range st.heldAt(fn, call) {
+				if at[mu] {
+					guard[mu] = true
+				}
+			}
+			for _, ls := range fn.lockStmts {
+				if lo <= ls.Pos() && ls.Pos() < hi && isUnlock(ls) {
+					clear(guard)
+				}
+			}
+		}
+		if len(guard) == 0 || !pos.IsValid() {
+			return false
+		}
+		h := st.fnAt(pos)
+		if h == nil {
+			return false
+		}
+		for _, c := range h.calls {
+			if c.Fun.Pos() <= pos && pos < c.Fun.End() {
+				return holds(h, c)
+			}
+		}
+		return false
+	}
+	// g sends only while it holds a mutex of the guard, itself or in
+	// the calls that may send.
+	sendsGuarded := func(g *fnInfo) bool {
+		guarded(token.NoPos) // fills guard
+		if len(guard) == 0 {
+			return false
+		}
+		ok := true
+		ast.Inspect(g.body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+				if st.exprSends(n, field) > 0 {
+					ok = false
+				}
+				return false
+			case *ast.SendStmt:
+				if f := chans.Field(st.info, n.Chan); f != nil && f.Origin() == field && !holds(g, n) {
+					ok = false
+				}
+			case *ast.CallExpr:
+				if h := st.calleeFn(n); h != nil && st.funcSends(h, field) > 0 && !holds(g, n) {
+					ok = false
+				}
+			}
+			return ok
+		})
+		return ok
+	}
+	via := make(map[*fnInfo]bool)
+	for _, g := range set.funcs {
+		if g == fn || g == fn.outer || st.sendsOnlyVia(g, fn, field, via) {
+			continue // fn itself, or its callers
+		}
+		usesOK := !g.obj.Exported()
+		for _, pos := range set.uses[g] {
+			if !usesOK {
+				break
+			}
+			usesOK = in(pos) || guarded(pos)
+		}
+		if !usesOK && !sendsGuarded(g) {
+			return false
+		}
+	}
+	for _, lit := range set.lits {
+		if !in(lit.cur.Node().Pos()) {
+			return false
+		}
+	}
+	return true
+}
+
+// sendsOnlyVia reports whether g may send on field only by calling fn
+// (a caller of the function whose room is counted), itself, in its
+// literals or goroutines, or through functions that do the same; memo
+// holds the answers so far.
+func (st *state) sendsOnlyVia(g, fn *fnInfo, field *types.Var, memo map[*fnInfo]bool) bool {
+	if fn.obj == nil {
+		return false
+	}
+	if ok, seen := memo[g]; seen {
+		return ok
+	}
+	memo[g] = false // cycles
+	ok := true
+	ast.Inspect(g.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SendStmt:
+			if f := chans.Field(st.info, n.Chan); f != nil && f.Origin() == field {
+				ok = false
+			}
+		case *ast.CallExpr:
+			if h := st.calleeFn(n); h != nil && h != fn && st.funcSends(h, field) > 0 && !st.sendsOnlyVia(h, fn, field, memo) {
+				ok = false
+			}
+		}
+		return ok
+	})
+	memo[g] = ok
+	return ok
+}
+
+// heldAt returns the mutexes (the last objects of their access paths)
+// held at n in fn.
+func (st *state) heldAt(fn *fnInfo, n ast.Node) map[types.Object]bool {
+	s, lf, ok := st.stateAt(fn, n)
+	if !ok || lf == nil {
+		return nil
+	}
+	out := make(map[types.Object]bool)
+	for i, site := range lf.sites {
+		if i < 64 && s.held&(1<<i) != 0 {
+			out[site.p.last()] = true
+		}
+	}
+	return out
+}
+
+// isUnlock reports whether s is a call of Unlock or RUnlock.
+func isUnlock(s *ast.ExprStmt) bool {
+	call, ok := ast.Unparen(s.X).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	return ok && (sel.Sel.Name == "Unlock" || sel.Sel.Name == "RUnlock")
+}
+
+// fnAt returns the innermost function of the package whose body holds
+// pos.
+func (st *state) fnAt(pos token.Pos) *fnInfo {
+	var best *fnInfo
+	for _, g := range st.fns {
+		if g.body.Pos() <= pos && pos < g.body.End() && (best == nil || g.body.Pos() >= best.body.Pos()) {
+			best = g
+		}
+	}
+	return best
+}
+
+// A senderSet lists the functions of the package that may send on a
+// channel field: declared ones, with the positions of their uses, and
+// literals that send on it themselves.
+type senderSet struct {
+	funcs []*fnInfo
+	uses  map[*fnInfo][]token.Pos
+	lits  []*fnInfo
+}
+
+// fieldSenders returns the senderSet of field, memoized.
+func (st *state) fieldSenders(field *types.Var) *senderSet {
+	if set, ok := st.senderSets[field]; ok {
+		return set
+	}
+	if st.senderSets == nil {
+		st.senderSets = make(map[*types.Var]*senderSet)
+	}
+	set := &senderSet{uses: make(map[*fnInfo][]token.Pos)}
+	byObj := make(map[*types.Func]*fnInfo)
+	for _, g := range st.fns {
+		switch {
+		case g.obj != nil:
+			if st.funcSends(g, field) > 0 {
+				set.funcs = append(set.funcs, g)
+				byObj[g.obj] = g
+			}
+		case st.directSends(g, field):
+			set.lits = append(set.lits, g)
+		}
+	}
+	for id, obj := range st.info.Uses {
+		f, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
+		g := byObj[f.Origin()]
+		if g == nil || scope.InTestFile(st.pass.Fset, id.Pos()) && !scope.InTestFile(st.pass.Fset, g.body.Pos()) {
+			continue
+		}
+		set.uses[g] = append(set.uses[g], id.Pos())
+	}
+	st.senderSets[field] = set
+	return set
+}
+
+// directSends reports whether the body of fn, outside its own
+// literals, sends on field.
+func (st *state) directSends(fn *fnInfo, field *types.Var) bool {
+	found := false
+	ast.Inspect(fn.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.SendStmt:
+			if f := chans.Field(st.info, n.Chan); f != nil && f.Origin() == field {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // fieldFn keys funcSends.

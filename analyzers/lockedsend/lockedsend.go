@@ -256,6 +256,9 @@ type state struct {
 	defs     map[*types.Var]ast.Node                // definitions of local variables, lazily
 	bodies   []*ast.BlockStmt                       // bodies of the outermost functions, by position, lazily
 	fnSends  map[fieldFn]int                        // see funcSends, lazily
+	// senderSets lists who may send on a channel field, for
+	// setupRoom, lazily.
+	senderSets map[*types.Var]*senderSet
 }
 
 var filter = []ast.Node{

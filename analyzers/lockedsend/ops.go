@@ -44,14 +44,13 @@ func (st *state) neverBlocks(fn *fnInfo, op *chanOp, send *ast.SendStmt, fact bo
 		st.counter().Fits(op.cur) {
 		return true
 	}
+	// Role merges the instantiations of a field of a generic type
+	// (singleflight made generic): every method instantiates it anew.
 	switch st.prov.Role(send.Chan) {
 	case chans.OneShot, chans.Notify, chans.Reply, chans.Semaphore, chans.Token:
 		return true // buffered by construction for this send, or a lock
 	}
-	// A reply channel kept in a field of a generic type (singleflight
-	// made generic): every method instantiates the field anew, so Role
-	// sees no element stored into the instance it ranges over.
-	return st.prov.OriginReply(send.Chan)
+	return false
 }
 
 // counter returns the package's chans.Counter, made on first use.

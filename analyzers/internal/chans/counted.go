@@ -45,9 +45,11 @@ import (
 // costs a walk of the function's identifiers, and, for a field, a scan
 // of the package's identifier uses (memoized per field).
 type Counter struct {
-	info   *types.Info
-	files  *fileinspect.Package
-	fields map[*types.Var]*fieldUses // by the field's origin
+	info    *types.Info
+	files   *fileinspect.Package
+	fields  map[*types.Var]*fieldUses // by the field's origin
+	written map[*types.Var]bool       // see fieldWritten, by the field's origin
+	locals  map[ast.Node][]*Local     // Locals of each declared function asked about
 }
 
 // fieldUses is what the package does with one channel field.
@@ -59,7 +61,8 @@ type fieldUses struct {
 // NewCounter returns a Counter for the package of files, with its type
 // information.
 func NewCounter(info *types.Info, files *fileinspect.Package) *Counter {
-	return &Counter{info: info, files: files, fields: make(map[*types.Var]*fieldUses)}
+	return &Counter{info: info, files: files, fields: make(map[*types.Var]*fieldUses),
+		written: make(map[*types.Var]bool), locals: make(map[ast.Node][]*Local)}
 }
 
 // A countedChan is the channel a counted send works on.
@@ -138,7 +141,10 @@ func (c *Counter) Fits(send inspector.Cursor) bool {
 			return false
 		}
 	}
-	if n == nil || hasGoto(loop.Node()) || !c.counter(decl, n, list[inc]) {
+	// A goto anywhere in the function may run the send again without
+	// the loop's condition, or the counter's definition again (a
+	// backward goto resets it).
+	if n == nil || hasGoto(decl.Node()) || !c.counter(decl, n, list[inc]) {
 		return false
 	}
 	// The bound.
@@ -180,7 +186,7 @@ func (c *Counter) Fits(send inspector.Cursor) bool {
 	if budget != nil {
 		return !exit // a budget may be zero: no send before the check
 	}
-	if types.ExprString(bound) != types.ExprString(ch.cap) || !c.stable(decl, ch.cap) {
+	if !c.same(bound, ch.cap) || !c.stable(decl, ch.cap) {
 		return false
 	}
 	return !exit || c.positive(decl, loop, ch.cap)
@@ -438,7 +444,9 @@ func (c *Counter) loopBound(loop ast.Node, n *types.Var) ast.Expr {
 // return }` (or n >= B) in stmts, when nothing before it branches.
 func (c *Counter) exitBound(stmts []ast.Stmt, n *types.Var) ast.Expr {
 	for _, s := range stmts {
-		if is, ok := s.(*ast.IfStmt); ok && is.Init == nil && is.Else == nil && endsInReturn(is.Body) {
+		// The body must leave on every path: a continue or break
+		// in it would go round again with the buffer full.
+		if is, ok := s.(*ast.IfStmt); ok && is.Init == nil && is.Else == nil && endsInReturn(is.Body) && !branches(is) {
 			for _, e := range split(is.Cond, token.LOR) {
 				if b := c.compare(e, n, token.EQL, token.EQL); b != nil {
 					return b
@@ -491,6 +499,37 @@ func (c *Counter) isVar(e ast.Expr, v *types.Var) bool {
 	return ok && c.info.Uses[id] == v
 }
 
+// same reports whether a and b are written the same way and their
+// identifiers denote the same objects: a variable of the same name
+// declared in between (batch := batch + 1) is another bound.
+func (c *Counter) same(a, b ast.Expr) bool {
+	if types.ExprString(a) != types.ExprString(b) {
+		return false
+	}
+	oa, ob := c.objects(a), c.objects(b)
+	if len(oa) != len(ob) {
+		return false
+	}
+	for i := range oa {
+		if oa[i] != ob[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// objects returns the objects the identifiers of e denote, in order.
+func (c *Counter) objects(e ast.Expr) []types.Object {
+	var out []types.Object
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			out = append(out, c.info.ObjectOf(id))
+		}
+		return true
+	})
+	return out
+}
+
 // budget returns the definition of the budget variable bound names
 // (b := C - len(ch), once, outside loops), or nil.
 func (c *Counter) budget(decl inspector.Cursor, bound ast.Expr, ch *countedChan) *inspector.Cursor {
@@ -511,7 +550,7 @@ func (c *Counter) budget(decl inspector.Cursor, bound ast.Expr, ch *countedChan)
 		return nil
 	}
 	sub, ok := ast.Unparen(as.Rhs[0]).(*ast.BinaryExpr)
-	if !ok || sub.Op != token.SUB || types.ExprString(sub.X) != types.ExprString(ch.cap) || !c.stable(decl, ch.cap) {
+	if !ok || sub.Op != token.SUB || !c.same(sub.X, ch.cap) || !c.stable(decl, ch.cap) {
 		return nil
 	}
 	l, ok := ast.Unparen(sub.Y).(*ast.CallExpr)
@@ -539,7 +578,12 @@ func (c *Counter) resolveChan(decl inspector.Cursor, e ast.Expr) *countedChan {
 		if !ok {
 			return nil
 		}
-		for _, l := range Locals(c.info, decl) {
+		ls, ok := c.locals[decl.Node()]
+		if !ok {
+			ls = Locals(c.info, decl)
+			c.locals[decl.Node()] = ls
+		}
+		for _, l := range ls {
 			if l.Var == v {
 				if l.Escapes || l.Remade || len(l.Passed) > 0 {
 					return nil
@@ -778,6 +822,11 @@ func (c *Counter) stable(decl inspector.Cursor, e ast.Expr) bool {
 		f := Field(c.info, x)
 		return f != nil && c.stable(decl, x.X) && !c.fieldWritten(f.Origin())
 	case *ast.StarExpr:
+		// *p itself changes whenever anything that shares p writes
+		// it; (*p).f is p.f, the field's writes tell.
+		if _, ok := c.info.TypeOf(x).Underlying().(*types.Struct); !ok {
+			return false
+		}
 		return c.stable(decl, x.X)
 	case *ast.BinaryExpr:
 		return c.stable(decl, x.X) && c.stable(decl, x.Y)
@@ -788,6 +837,15 @@ func (c *Counter) stable(decl inspector.Cursor, e ast.Expr) bool {
 // fieldWritten reports whether the package assigns the field f (an
 // origin) other than in composite literals, or takes its address.
 func (c *Counter) fieldWritten(f *types.Var) bool {
+	if w, ok := c.written[f]; ok {
+		return w
+	}
+	w := c.computeFieldWritten(f)
+	c.written[f] = w
+	return w
+}
+
+func (c *Counter) computeFieldWritten(f *types.Var) bool {
 	for id, obj := range c.info.Uses {
 		v, ok := obj.(*types.Var)
 		if !ok || v.Origin() != f {
@@ -826,14 +884,13 @@ func (c *Counter) positive(decl, loop inspector.Cursor, capExpr ast.Expr) bool {
 	if n, ok := ConstCap(c.info, capExpr); ok {
 		return n >= 1
 	}
-	want := types.ExprString(capExpr)
 	for cur := loop; cur != decl; cur = cur.Parent() {
 		list, idx, ok := stmtList(cur)
 		if !ok {
 			continue
 		}
 		for k := idx - 1; k >= 0; k-- {
-			if c.rejectsBelowOne(list, k, want) {
+			if c.rejectsBelowOne(list, k, capExpr) {
 				return true
 			}
 		}
@@ -842,13 +899,13 @@ func (c *Counter) positive(decl, loop inspector.Cursor, capExpr ast.Expr) bool {
 }
 
 // rejectsBelowOne reports whether list[k] leaves when the expression
-// written want is below one.
-func (c *Counter) rejectsBelowOne(list []ast.Stmt, k int, want string) bool {
+// capExpr is below one.
+func (c *Counter) rejectsBelowOne(list []ast.Stmt, k int, capExpr ast.Expr) bool {
 	is, ok := list[k].(*ast.IfStmt)
 	if !ok || is.Else != nil || !leavesBlock(is.Body) {
 		return false
 	}
-	if is.Init == nil && c.belowOne(is.Cond, want) {
+	if is.Init == nil && c.belowOne(is.Cond, func(e ast.Expr) bool { return c.same(e, capExpr) }) {
 		return true
 	}
 	// if err := check(x); err != nil { return ... }
@@ -878,20 +935,20 @@ func (c *Counter) rejectsBelowOne(list []ast.Stmt, k int, want string) bool {
 	if id, ok := ast.Unparen(cond.X).(*ast.Ident); !ok || c.info.Uses[id] != errVar {
 		return false
 	}
-	return c.calleeRejects(call, want)
+	return c.calleeRejects(call, capExpr)
 }
 
-// belowOne reports whether cond holds when the expression written want
-// is below one: a disjunct want < 1, want <= 0, want == 0, or their
-// mirrors.
-func (c *Counter) belowOne(cond ast.Expr, want string) bool {
+// belowOne reports whether cond holds when the expression want (the
+// operand that is) is below one: a disjunct want < 1, want <= 0, want
+// == 0, or their mirrors.
+func (c *Counter) belowOne(cond ast.Expr, is func(ast.Expr) bool) bool {
 	for _, e := range split(cond, token.LOR) {
 		b, ok := ast.Unparen(e).(*ast.BinaryExpr)
 		if !ok {
 			continue
 		}
 		x, y, op := b.X, b.Y, b.Op
-		if types.ExprString(y) == want {
+		if is(y) {
 			x, y = y, x
 			switch op {
 			case token.LSS:
@@ -904,7 +961,7 @@ func (c *Counter) belowOne(cond ast.Expr, want string) bool {
 				op = token.LEQ
 			}
 		}
-		if types.ExprString(x) != want {
+		if !is(x) {
 			continue
 		}
 		switch {
@@ -919,11 +976,13 @@ func (c *Counter) belowOne(cond ast.Expr, want string) bool {
 
 // calleeRejects reports whether call (of a function of the package
 // whose last result is an error) returns a non-nil error when the
-// expression written want, in the caller, is below one: want is an
+// expression capExpr, in the caller, is below one: capExpr is an
 // argument (or a selection from one) that the callee tests first, in a
 // statement of its body's top level that returns a non-nil error, and
 // every return before that test returns a non-nil error too.
-func (c *Counter) calleeRejects(call *ast.CallExpr, want string) bool {
+func (c *Counter) calleeRejects(call *ast.CallExpr, capExpr ast.Expr) bool {
+	want := types.ExprString(capExpr)
+	root := c.objects(capExpr)
 	fn := calls.Callee(c.info, call)
 	if fn == nil || fn.Pkg() == nil {
 		return false
@@ -949,6 +1008,9 @@ func (c *Counter) calleeRejects(call *ast.CallExpr, want string) bool {
 		if !ok || i >= params.Len() || (fn.Signature().Variadic() && i >= params.Len()-1) {
 			continue
 		}
+		if len(root) == 0 || c.info.Uses[id] != root[0] {
+			continue // another variable of the same name
+		}
 		switch name := id.Name; {
 		case want == name:
 			calleeWant = params.At(i).Name()
@@ -966,7 +1028,7 @@ func (c *Counter) calleeRejects(call *ast.CallExpr, want string) bool {
 		return false
 	}
 	for _, s := range fd.Body.List {
-		if is, ok := s.(*ast.IfStmt); ok && is.Init == nil && is.Else == nil && c.belowOne(is.Cond, calleeWant) {
+		if is, ok := s.(*ast.IfStmt); ok && is.Init == nil && is.Else == nil && c.belowOne(is.Cond, func(e ast.Expr) bool { return types.ExprString(e) == calleeWant }) {
 			return endsInErrorReturn(c.info, is.Body)
 		}
 		if returnsNilError(c.info, s) {

@@ -136,6 +136,18 @@ func Field(info *types.Info, e ast.Expr) *types.Var {
 	return v
 }
 
+// originField is Field, for the declaration of the field: a field of a
+// generic type is a different *types.Var in every instantiation, and
+// each method of the type instantiates it with its own receiver type
+// parameters, so the records are keyed by the origin of the field,
+// which stands for all of them.
+func originField(info *types.Info, e ast.Expr) *types.Var {
+	if f := Field(info, e); f != nil {
+		return f.Origin()
+	}
+	return nil
+}
+
 // Record records what the node n stores, sends or calls. Nodes of other
 // types than those of ProvenanceNodes are ignored.
 func (p *Provenance) Record(n ast.Node) {
@@ -180,7 +192,7 @@ func (p *Provenance) Record(n ast.Node) {
 				p.ranges[v] = n.X
 			}
 		}
-		if f := Field(info, n.X); f != nil && Of(info.TypeOf(n.X)) != nil {
+		if f := originField(info, n.X); f != nil && Of(info.TypeOf(n.X)) != nil {
 			p.take(f)
 		}
 	case *ast.SelectStmt:
@@ -189,24 +201,24 @@ func (p *Provenance) Record(n ast.Node) {
 		}
 		for _, s := range n.Body.List {
 			if send, ok := s.(*ast.CommClause).Comm.(*ast.SendStmt); ok {
-				if f := Field(info, send.Chan); f != nil && !p.skip(f) {
+				if f := originField(info, send.Chan); f != nil && !p.skip(f) {
 					p.notify[f] = true
 				}
 			}
 		}
 	case *ast.SendStmt:
-		if f := Field(info, n.Chan); f != nil {
+		if f := originField(info, n.Chan); f != nil {
 			p.send(f)
 		}
 	case *ast.UnaryExpr:
 		if n.Op == token.ARROW {
-			if f := Field(info, n.X); f != nil {
+			if f := originField(info, n.X); f != nil {
 				p.take(f)
 			}
 		}
 	case *ast.CallExpr:
 		if len(n.Args) == 1 && calls.IsBuiltin(info, n, "close") {
-			if f := Field(info, n.Args[0]); f != nil {
+			if f := originField(info, n.Args[0]); f != nil {
 				p.send(f)
 			}
 			return
@@ -416,7 +428,7 @@ func (p *Provenance) assign(lhs, rhs ast.Expr, result int) {
 			p.locals[v] = append(p.locals[v], st)
 		}
 	case *ast.SelectorExpr:
-		f := Field(info, l)
+		f := originField(info, l)
 		if f == nil || p.skip(f) {
 			return
 		}
@@ -443,7 +455,7 @@ func (p *Provenance) assign(lhs, rhs ast.Expr, result int) {
 				return // a new empty collection
 			}
 		case *ast.SliceExpr:
-			if Field(info, r.X) == f {
+			if originField(info, r.X) == f {
 				return // s.f = s.f[1:]: no new element
 			}
 		}
@@ -461,7 +473,7 @@ func (p *Provenance) assign(lhs, rhs ast.Expr, result int) {
 			}
 			x = ix.X
 		}
-		if f := Field(info, x); f != nil && Of(t) != nil && !p.skip(f) {
+		if f := originField(info, x); f != nil && Of(t) != nil && !p.skip(f) {
 			p.elems[f] = append(p.elems[f], st)
 		}
 		// A whole collection stored into an element (s.f[k] =
@@ -493,9 +505,12 @@ func (p *Provenance) compositeLit(lit *ast.CompositeLit) {
 				continue
 			}
 			f, _ = info.Uses[id].(*types.Var)
+			if f != nil {
+				f = f.Origin()
+			}
 			val = kv.Value
 		} else if i < st.NumFields() {
-			f, val = st.Field(i), el
+			f, val = st.Field(i).Origin(), el
 		}
 		if f == nil || !hasChan(f.Type()) || p.skip(f) {
 			continue
@@ -537,12 +552,14 @@ const maxDepth = 4
 // Stores returns the values the package stores into the channel field
 // f, and whether they are all of them.
 func (p *Provenance) Stores(f *types.Var) ([]Store, bool) {
+	f = f.Origin()
 	return p.direct[f], !p.unknown[f]
 }
 
 // Elems returns the channels the package stores as elements of the
 // collection field f, and whether they are all of them.
 func (p *Provenance) Elems(f *types.Var) ([]Store, bool) {
+	f = f.Origin()
 	return p.elems[f], !p.unknown[f]
 }
 
@@ -699,7 +716,7 @@ func (p *Provenance) bufferedCap(st Store, depth int) (int64, bool) {
 		return 0, false
 	}
 	var vals []Store
-	if f := Field(info, st.Value); f != nil {
+	if f := originField(info, st.Value); f != nil {
 		// A copy of another field: comm.memMu = w.memMu.
 		if p.unknown[f] || len(p.direct[f]) == 0 {
 			return 0, false
@@ -777,7 +794,7 @@ func (p *Provenance) Role(ch ast.Expr) Role {
 func (p *Provenance) role(st Store, depth int) Role {
 	info := p.info
 	e := st.Value
-	if f := Field(info, e); f != nil {
+	if f := originField(info, e); f != nil {
 		return p.fieldRole(f)
 	}
 	if coll := p.collection(e); coll != nil {
@@ -846,10 +863,10 @@ func (p *Provenance) takePut(f *types.Var) bool {
 	return true
 }
 
-// CollectionOf returns the collection field whose element the channel
-// expression ch is: s.f[k], v of `for _, v := range s.f`, or a local
-// variable only ever assigned elements of that one field (rc, ok :=
-// s.waiting[id]).
+// CollectionOf returns the collection field (its origin, see
+// originField) whose element the channel expression ch is: s.f[k], v
+// of `for _, v := range s.f`, or a local variable only ever assigned
+// elements of that one field (rc, ok := s.waiting[id]).
 func (p *Provenance) CollectionOf(ch ast.Expr) *types.Var { return p.collection(ch) }
 
 func (p *Provenance) collection(ch ast.Expr) *types.Var {
@@ -873,7 +890,7 @@ func (p *Provenance) collection(ch ast.Expr) *types.Var {
 			if !ok {
 				return nil
 			}
-			f := Field(info, outermost(ix.X))
+			f := originField(info, outermost(ix.X))
 			if f == nil || field != nil && f != field {
 				return nil
 			}
@@ -883,7 +900,7 @@ func (p *Provenance) collection(ch ast.Expr) *types.Var {
 	if coll == nil {
 		return nil
 	}
-	return Field(info, outermost(coll))
+	return originField(info, outermost(coll))
 }
 
 // outermost strips index expressions: s.f[k1][k2] is s.f.

@@ -71,3 +71,63 @@ func (w *waitList[V]) Wake(v V) { // want Wake:"mayBlock\\(sends on ch"
 	}
 	w.waiters = nil
 }
+
+// Fields of a generic type keep their roles across the methods that
+// instantiate them: result is only ever made with room for its one
+// value (one-shot), wake is buffered and also sent on with a default
+// (a notification).
+type genericJob[T any] struct {
+	mu     sync.Mutex
+	result chan T
+	wake   chan struct{}
+	val    T
+}
+
+func newGenericJob[T any]() *genericJob[T] {
+	return &genericJob[T]{result: make(chan T, 1), wake: make(chan struct{}, 4)}
+}
+
+func (j *genericJob[T]) Finish(v T) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.val = v
+	j.result <- v
+	j.wake <- struct{}{}
+}
+
+func (j *genericJob[T]) Poke() {
+	select {
+	case j.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (j *genericJob[T]) Val() T {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.val
+}
+
+// Near miss: another method stores an unbuffered channel in the field.
+type genericQueue[T any] struct {
+	mu  sync.Mutex
+	out chan T
+	n   int
+}
+
+func newGenericQueue[T any]() *genericQueue[T] {
+	return &genericQueue[T]{out: make(chan T, 1)}
+}
+
+func (q *genericQueue[T]) Reset() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.out = make(chan T)
+}
+
+func (q *genericQueue[T]) Put(v T) { // want Put:"mayBlock\\(sends on q.out"
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.n++
+	q.out <- v // want `send on q.out while q.mu is locked`
+}
