@@ -282,6 +282,9 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		report.New(pass, Rules).Finish()
 		return nil, nil
 	}
+	if facts.Only(pass) && !mayBlockAnywhere(pass) {
+		return nil, nil // no function can block: no fact to export
+	}
 	in := fileinspect.Of(pass)
 	r := report.New(pass, Rules)
 	defer r.Finish()
@@ -312,6 +315,31 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 	}
 	st.flush()
 	return nil, nil
+}
+
+// mayBlockAnywhere reports whether a function of the package might
+// block on a channel: the package has an expression of channel type
+// (every channel operation has one), or it uses a function of another
+// package that may block. Without either, no function gets a fact,
+// which a dependency analyzed for its facts only can tell without
+// walking a file (most of the standard library under go vet). An empty
+// select{} has no channel expression: the one operation this misses.
+func mayBlockAnywhere(pass *analysis.Pass) bool {
+	for _, tv := range pass.TypesInfo.Types {
+		if tv.Type == nil {
+			continue
+		}
+		if _, ok := tv.Type.(*types.TypeParam); ok || chans.Of(tv.Type) != nil {
+			return true // a type parameter may be a channel
+		}
+	}
+	var f mayBlock
+	for _, obj := range pass.TypesInfo.Uses {
+		if fn, ok := obj.(*types.Func); ok && fn.Pkg() != nil && fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn.Origin(), &f) {
+			return true
+		}
+	}
+	return false
 }
 
 // callsLock reports whether the package calls a method named Lock or

@@ -105,6 +105,15 @@ func TestFactsOnly(t *testing.T) {
 	}
 }
 
+// A pass for facts only skips a package that has no channel and calls
+// nothing that may block (plain), but not one whose only blocking is in
+// a callee of another package (wrap).
+func TestFactsOnlyWithoutChannels(t *testing.T) {
+	a := lockedsend.New(lockedsend.Options{Depth: 2, CrossPackage: true})
+	analyzers.FactsOnly([]*analysis.Analyzer{a}, true)
+	analysistest.Run(t, analysistest.TestData(), a, "factsonly/wrap", "factsonly/plain")
+}
+
 // The early exit for packages that lock nothing still checks the
 // suppression comments.
 func TestNoLocks(t *testing.T) {
