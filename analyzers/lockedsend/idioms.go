@@ -836,7 +836,7 @@ func (st *state) firstHandoff(fn *fnInfo, op *chanOp, ch ast.Expr, mu types.Obje
 // has, as freshHasRoom counts the sends after a make in one function.
 func (st *state) setupRoom(fn *fnInfo, call *ast.CallExpr) bool {
 	g := st.calleeFn(call)
-	if g == nil || g.block == nil || g.block.Depth != 0 || len(g.blockOps) == 0 {
+	if g == nil || st.summary(g) == nil || g.block.Depth != 0 || len(g.blockOps) == 0 {
 		return false
 	}
 	for _, c := range g.calls {

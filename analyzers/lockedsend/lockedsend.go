@@ -199,8 +199,11 @@ type fnInfo struct {
 	flowErr  bool
 	block    *mayBlock   // how a declared function may block, or nil
 	blockOps []blockedOp // the operations of its own body that may block
-	locals   []*chans.Local
-	localsOK bool
+	// summarized is set once block and blockOps hold the operations of
+	// the function's own body (see summary).
+	summarized bool
+	locals     []*chans.Local
+	localsOK   bool
 }
 
 // A blockedOp is a channel operation of a function that may block.
@@ -624,40 +627,11 @@ func (st *state) summarize() {
 	if maxDepth < 0 {
 		return
 	}
+	if st.lazySummaries() {
+		return // summary computes what a call under a lock asks for
+	}
 	for _, fn := range st.fns {
-		if fn.obj == nil {
-			continue
-		}
-		param := -1 // the parameter every blocking operation uses
-		for _, op := range fn.ops {
-			if s, _, ok := st.stateAt(fn, op.node); !ok || s.released != 0 {
-				continue // dead code, or after releasing the caller's lock
-			}
-			desc, rule, blocks := st.blocking(fn, op, true)
-			if !blocks || st.guardedUnder(fn, op) {
-				continue
-			}
-			fn.blockOps = append(fn.blockOps, blockedOp{op, rule == ruleSend})
-			p := st.paramOf(fn, opChan(op))
-			if p > 0 && !nilGuarded(op.cur, opChan(op)) {
-				p = 0 // a nil channel would block forever
-			}
-			if param < 0 {
-				param = p
-			} else if param != p {
-				param = 0
-			}
-			f := &mayBlock{Op: desc, Pos: st.shortPos(op.node.Pos()), Wait: st.waits(op)}
-			if f.better(fn.block) {
-				fn.block = f
-			}
-			if !fn.block.Wait && param == 0 {
-				break // nothing later changes the fact
-			}
-		}
-		if fn.block != nil {
-			fn.block.Param = param
-		}
+		st.summary(fn)
 	}
 	for changed := maxDepth > 0; changed; {
 		changed = false
@@ -700,6 +674,58 @@ func (st *state) summarize() {
 			st.pass.ExportObjectFact(fn.obj, fn.block)
 		}
 	}
+}
+
+// lazySummaries reports whether summaries are computed on demand: with
+// no fact to export and calls followed one deep, only the functions
+// called under a lock need one (most functions of a large package are
+// never asked about).
+func (st *state) lazySummaries() bool {
+	return !facts.Enabled(st.pass) && st.opts.Depth == 1
+}
+
+// summary returns fn's block, having recorded, the first time, the
+// operations of its own body that may block (block then says how the
+// body blocks, at depth 0; summarize adds what its calls do).
+func (st *state) summary(fn *fnInfo) *mayBlock {
+	if fn.summarized || fn.obj == nil {
+		return fn.block
+	}
+	fn.summarized = true
+	if st.opts.Depth < 1 {
+		return nil
+	}
+	param := -1 // the parameter every blocking operation uses
+	for _, op := range fn.ops {
+		if s, _, ok := st.stateAt(fn, op.node); !ok || s.released != 0 {
+			continue // dead code, or after releasing the caller's lock
+		}
+		desc, rule, blocks := st.blocking(fn, op, true)
+		if !blocks || st.guardedUnder(fn, op) {
+			continue
+		}
+		fn.blockOps = append(fn.blockOps, blockedOp{op, rule == ruleSend})
+		p := st.paramOf(fn, opChan(op))
+		if p > 0 && !nilGuarded(op.cur, opChan(op)) {
+			p = 0 // a nil channel would block forever
+		}
+		if param < 0 {
+			param = p
+		} else if param != p {
+			param = 0
+		}
+		f := &mayBlock{Op: desc, Pos: st.shortPos(op.node.Pos()), Wait: st.waits(op)}
+		if f.better(fn.block) {
+			fn.block = f
+		}
+		if !fn.block.Wait && param == 0 {
+			break // nothing later changes the fact
+		}
+	}
+	if fn.block != nil {
+		fn.block.Param = param
+	}
+	return fn.block
 }
 
 // waits reports whether a blocking operation waits for another
@@ -860,7 +886,7 @@ func (st *state) calleeBlocks(call *ast.CallExpr) *mayBlock {
 	callee = callee.Origin()
 	if callee.Pkg() == st.pass.Pkg {
 		if fn := st.byObj[callee]; fn != nil {
-			return fn.block
+			return st.summary(fn)
 		}
 		return nil
 	}
@@ -938,6 +964,7 @@ func (st *state) calleeSide(call *ast.CallExpr, site *lockSite) *evidence {
 	if g == nil {
 		return nil
 	}
+	st.summary(g)
 	for _, b := range g.blockOps {
 		if ev := st.otherSide(g, b.op, b.send, site); ev != nil {
 			return ev
