@@ -245,31 +245,23 @@ func (c *checker) fieldOn(e ast.Expr, v *types.Var) types.Object {
 
 // fieldVar returns v when e is v.f for a local variable v and a field
 // f of v itself, or nil.
-func (c *checker) fieldVar(e ast.Expr) *types.Var {
+func (c *checker) fieldVar(e ast.Expr) *types.Var { return c.selectedFrom(e, types.FieldVal) }
+
+// callRecv returns v for a call v.m(...) of a method of v itself, or nil.
+func (c *checker) callRecv(call inspector.Cursor) *types.Var {
+	return c.selectedFrom(call.Node().(*ast.CallExpr).Fun, types.MethodVal)
+}
+
+// selectedFrom returns v when e is v.x, with x a field or method (as
+// kind says) of v itself, not of an embedded field, and v a variable;
+// otherwise nil.
+func (c *checker) selectedFrom(e ast.Expr, kind types.SelectionKind) *types.Var {
 	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
 	if !ok {
 		return nil
 	}
 	s := c.info.Selections[sel]
-	if s == nil || s.Kind() != types.FieldVal || len(s.Index()) != 1 {
-		return nil
-	}
-	id, ok := ast.Unparen(sel.X).(*ast.Ident)
-	if !ok {
-		return nil
-	}
-	v, _ := c.info.Uses[id].(*types.Var)
-	return v
-}
-
-// callRecv returns v for a call v.m(...) of a method of v itself, or nil.
-func (c *checker) callRecv(call inspector.Cursor) *types.Var {
-	sel, ok := ast.Unparen(call.Node().(*ast.CallExpr).Fun).(*ast.SelectorExpr)
-	if !ok {
-		return nil
-	}
-	s := c.info.Selections[sel]
-	if s == nil || s.Kind() != types.MethodVal || len(s.Index()) != 1 {
+	if s == nil || s.Kind() != kind || len(s.Index()) != 1 {
 		return nil
 	}
 	id, ok := ast.Unparen(sel.X).(*ast.Ident)
