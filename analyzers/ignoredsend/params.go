@@ -42,7 +42,11 @@ func (c *checker) funcs() *funcIndex {
 		opaque:       make(map[*types.Func]bool),
 		ifaceMethods: make(map[string]bool),
 	}
-	for cur := range c.in.Preorder((*ast.FuncDecl)(nil), (*ast.Ident)(nil), (*ast.InterfaceType)(nil)) {
+	// The calls of the package's functions come from a walk of the calls
+	// (far fewer than identifiers); any other use, found in the type
+	// information, makes a function opaque.
+	called := make(map[*ast.Ident]bool)
+	for cur := range c.in.Preorder((*ast.FuncDecl)(nil), (*ast.InterfaceType)(nil), (*ast.CallExpr)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.FuncDecl:
 			if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
@@ -54,36 +58,57 @@ func (c *checker) funcs() *funcIndex {
 					x.ifaceMethods[name.Name] = true
 				}
 			}
-		case *ast.Ident:
-			fn, ok := c.info.Uses[n].(*types.Func)
+		case *ast.CallExpr:
+			id, methodExpr := c.calledName(n.Fun)
+			if id == nil {
+				continue
+			}
+			fn, ok := c.info.Uses[id].(*types.Func)
 			if !ok || fn.Pkg() != c.pass.Pkg {
 				continue
 			}
 			fn = fn.Origin()
-			use := cur
-			if use.ParentEdgeKind() == edge.SelectorExpr_Sel {
-				use = use.Parent()
-				if s := c.info.Selections[use.Node().(*ast.SelectorExpr)]; s != nil && s.Kind() == types.MethodExpr {
-					x.opaque[fn] = true // T.m(recv, ...): arguments shift
-					continue
-				}
-			}
-			for use.ParentEdgeKind() == edge.ParenExpr_X || use.ParentEdgeKind() == edge.IndexExpr_X || use.ParentEdgeKind() == edge.IndexListExpr_X {
-				use = use.Parent() // (f)(...), f[T](...)
-			}
-			if use.ParentEdgeKind() == edge.CallExpr_Fun {
+			called[id] = true
+			switch {
+			case methodExpr:
+				x.opaque[fn] = true // T.m(recv, ...): arguments shift
+			case !c.inTestFile(n.Pos()):
 				// Tests call internals with channels of their own;
 				// the code under test is judged by its real callers.
-				if !c.inTestFile(n.Pos()) {
-					x.calls[fn] = append(x.calls[fn], use.Parent())
-				}
-			} else {
-				x.opaque[fn] = true
+				x.calls[fn] = append(x.calls[fn], cur)
 			}
+		}
+	}
+	for id, obj := range c.info.Uses {
+		if fn, ok := obj.(*types.Func); ok && fn.Pkg() == c.pass.Pkg && !called[id] {
+			x.opaque[fn.Origin()] = true // used as a value
 		}
 	}
 	c.fnIndex = x
 	return x
+}
+
+// calledName returns the name a call's function expression calls
+// through ((f)(...), f[T](...), x.m(...)), and whether it is a method
+// expression (T.m(recv, ...)), or nil.
+func (c *checker) calledName(fun ast.Expr) (*ast.Ident, bool) {
+	for {
+		switch e := fun.(type) {
+		case *ast.ParenExpr:
+			fun = e.X
+		case *ast.IndexExpr:
+			fun = e.X
+		case *ast.IndexListExpr:
+			fun = e.X
+		case *ast.Ident:
+			return e, false
+		case *ast.SelectorExpr:
+			s := c.info.Selections[e]
+			return e.Sel, s != nil && s.Kind() == types.MethodExpr
+		default:
+			return nil, false
+		}
+	}
 }
 
 // inTestFile reports whether pos lies in a _test.go file.
