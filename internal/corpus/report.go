@@ -229,7 +229,15 @@ func perfSection(b *strings.Builder, results []*Result) {
 		}
 		p("The performance figures of %s come from an earlier run than the findings (%s): a run without `-perf` keeps the last ones measured.\n\n", strings.Join(earlier, ", "), span)
 	}
-	p("Ratios, not seconds: the machine is shared, so every command ran %d time(s) and the best is kept; ", with[0].Perf.Repeat)
+	lo, hi := with[0].Perf.Repeat, with[0].Perf.Repeat
+	for _, r := range with {
+		lo, hi = min(lo, r.Perf.Repeat), max(hi, r.Perf.Repeat)
+	}
+	runs := fmt.Sprintf("%d time(s)", lo)
+	if lo != hi {
+		runs = fmt.Sprintf("%d to %d times, by module,", lo, hi)
+	}
+	p("Ratios, not seconds: the machine is shared, so every command ran %s and the best is kept; ", runs)
 	p("each cell is *wall / CPU* (user+system time of the command and its children), and the goals are judged on CPU time, which a busy machine disturbs least. ")
 	p("Peak RSS is the largest single process (for `go vet`, the largest vet tool process or the go command).\n\n")
 	p("| module | bplint / floor (goal ≤ 1.3) | bplint / staticcheck (≤ 0.5) | bplint / go vet (≤ 1.0) | vettool / vettool floor (≤ 1.1) | fact floor / no-op floor | bplint RSS | staticcheck RSS | go vet RSS | RSS goal | load |\n")
