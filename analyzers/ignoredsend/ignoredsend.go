@@ -253,3 +253,19 @@ func promisesAcceptance(name string) bool {
 	name = upperFirst(name)
 	return strings.HasPrefix(name, "Try") || name == "Offer"
 }
+
+// memoized returns compute(k), computed once per key and kept in *m
+// (made on first use). A key asked again while it is being computed
+// (recursion) is computed again: compute must not recurse on itself
+// without bound.
+func memoized[K comparable, V any](m *map[K]V, k K, compute func(K) V) V {
+	if v, ok := (*m)[k]; ok {
+		return v
+	}
+	v := compute(k)
+	if *m == nil {
+		*m = make(map[K]V)
+	}
+	(*m)[k] = v
+	return v
+}

@@ -367,15 +367,7 @@ func (c *checker) handlesDequeued(fn inspector.Cursor) bool {
 	if !ok {
 		return false
 	}
-	if v, ok := c.dequeued[obj]; ok {
-		return v
-	}
-	v := c.passesDequeued(obj)
-	if c.dequeued == nil {
-		c.dequeued = make(map[*types.Func]bool)
-	}
-	c.dequeued[obj] = v
-	return v
+	return memoized(&c.dequeued, obj, c.passesDequeued)
 }
 
 func (c *checker) passesDequeued(obj *types.Func) bool {

@@ -24,15 +24,7 @@ import (
 // select { case c := <-h.register: ... } }). When the loop blocks
 // elsewhere for good, that operation is the one to report.
 func (c *checker) receiverNeverStops(field types.Object) bool {
-	if v, ok := c.endless[field]; ok {
-		return v
-	}
-	ok := c.computeNeverStops(field)
-	if c.endless == nil {
-		c.endless = make(map[types.Object]bool)
-	}
-	c.endless[field] = ok
-	return ok
+	return memoized(&c.endless, field, c.computeNeverStops)
 }
 
 func (c *checker) computeNeverStops(field types.Object) bool {

@@ -77,15 +77,7 @@ func (c *checker) tokenPassed(send *ast.SendStmt) bool {
 	if field == nil {
 		return false
 	}
-	if v, ok := c.tokens[field]; ok {
-		return v
-	}
-	ok := c.computeTokenPass(field)
-	if c.tokens == nil {
-		c.tokens = make(map[types.Object]bool)
-	}
-	c.tokens[field] = ok
-	return ok
+	return memoized(&c.tokens, field, c.computeTokenPass)
 }
 
 func (c *checker) computeTokenPass(tok types.Object) bool {
