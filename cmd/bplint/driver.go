@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"go/token"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,8 +20,9 @@ import (
 	"github.com/bplint/bplint/analyzers"
 )
 
-// The driver behind -format and -baseline. It loads and analyzes like
-// multichecker (the same go/packages modes and checker), then writes
+// The driver behind plain runs (text or -json output, as multichecker
+// prints them) and behind -format and -baseline. It analyzes with
+// multichecker's checker, in batches (see batches.go), then writes
 // findings in the requested format. Its exit codes are multichecker's:
 // 0 clean, 1 load or analysis errors, 3 findings (after the baseline),
 // 2 bad usage.
@@ -70,11 +74,16 @@ type driverFlags struct {
 	writeBaseline string
 	root          string
 	tests         bool
+	json          bool
+	context       int
 }
 
 var formats = []string{"text", "json", "sarif", "github", "gitlab"}
 
-func runDriver(args []string, stdout, stderr io.Writer) int {
+// newDriverFlags returns the flags runDriver knows: its own, the
+// analyzers' (as multichecker registers them) and multichecker's -json,
+// -c and -test.
+func newDriverFlags(stderr io.Writer) (*flag.FlagSet, *driverFlags, map[*analysis.Analyzer]*triState) {
 	fs := flag.NewFlagSet("bplint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var df driverFlags
@@ -83,11 +92,41 @@ func runDriver(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&df.writeBaseline, "write-baseline", "", "write every finding to this baseline file and exit 0")
 	fs.StringVar(&df.root, "root", "", "directory that reported paths are relative to (default: the repository or module root)")
 	fs.BoolVar(&df.tests, "test", true, "indicates whether test files should be analyzed, too")
+	fs.BoolVar(&df.json, "json", false, "emit JSON output, as multichecker does")
+	fs.IntVar(&df.context, "c", -1, "display offending line with this many lines of context")
 	enabled := registerAnalyzerFlags(fs, analyzers.All)
+	return fs, &df, enabled
+}
+
+// plainRun reports whether args ask for an analysis whose output is
+// multichecker's (text or -json) and that runDriver can do too, in
+// batches: only flags it knows, then package patterns.
+func plainRun(args []string) bool {
+	if vetProtocol(args) {
+		return false
+	}
+	fs, _, _ := newDriverFlags(io.Discard)
+	// Parsing sets the analyzers' own flags; multichecker, if it runs
+	// instead, sets them again from the same arguments.
+	if fs.Parse(args) != nil || fs.NArg() == 0 {
+		return false
+	}
+	return fs.Arg(0) != "help"
+}
+
+func runDriver(args []string, stdout, stderr io.Writer) int {
+	fs, df, enabled := newDriverFlags(stderr)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if !validFormat(df.format) {
+	ownFormat := false
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "format", "baseline", "write-baseline", "root":
+			ownFormat = true
+		}
+	})
+	if ownFormat && !validFormat(df.format) {
 		fmt.Fprintf(stderr, "bplint: unknown -format %q (want one of %s)\n", df.format, strings.Join(formats, ", "))
 		return 2
 	}
@@ -110,25 +149,34 @@ func runDriver(args []string, stdout, stderr io.Writer) int {
 	suite := selectAnalyzers(analyzers.All, enabled)
 
 	exit := 0
-	pkgs, err := load(fs.Args(), df.tests, needFacts(suite))
-	if err != nil {
-		fmt.Fprintf(stderr, "bplint: %v\n", err)
-		return 1
+	seenLoadErr := make(map[string]bool)
+	loadErr := func(msg string) {
+		if !seenLoadErr[msg] {
+			seenLoadErr[msg] = true
+			fmt.Fprintln(stderr, msg)
+			exit = 1
+		}
 	}
-	if n := printLoadErrors(stderr, pkgs); n > 0 {
-		exit = 1
+	if !ownFormat {
+		out := &vetOutput{json: df.json, context: df.context, stderr: stderr}
+		if err := analyzeInBatches(fs.Args(), df.tests, suite, loadErr, out.add); err != nil {
+			fmt.Fprintf(stderr, "bplint: %v\n", err)
+			return 1
+		}
+		return max(exit, out.finish(stdout))
 	}
-	graph, err := checker.Analyze(suite, pkgs, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "bplint: %v\n", err)
-		return 1
-	}
+
 	root := df.root
 	if root == "" {
 		root = findRoot()
 	}
-	findings, failed := collect(graph, root)
-	for _, msg := range failed {
+	c := newCollector(root)
+	if err := analyzeInBatches(fs.Args(), df.tests, suite, loadErr, c.add); err != nil {
+		fmt.Fprintf(stderr, "bplint: %v\n", err)
+		return 1
+	}
+	findings := c.sorted()
+	for _, msg := range c.failed {
 		fmt.Fprintln(stderr, msg)
 		exit = 1
 	}
@@ -156,6 +204,76 @@ func runDriver(args []string, stdout, stderr io.Writer) int {
 		exit = 3
 	}
 	return exit
+}
+
+// vetOutput prints what multichecker prints, batch by batch: text on
+// stderr as each batch is done, or one JSON tree on stdout at the end.
+type vetOutput struct {
+	json      bool
+	context   int
+	stderr    io.Writer
+	tree      map[string]map[string]json.RawMessage // package ID, analyzer
+	failed    bool
+	diagnosed bool
+	err       error
+}
+
+func (o *vetOutput) add(graph *checker.Graph) {
+	for act := range graph.All() {
+		if act.Err != nil {
+			o.failed = true
+		} else if act.IsRoot && len(act.Diagnostics) > 0 {
+			o.diagnosed = true
+		}
+	}
+	if !o.json {
+		if err := graph.PrintText(o.stderr, o.context); err != nil && o.err == nil {
+			o.err = err
+		}
+		return
+	}
+	var buf bytes.Buffer
+	var part map[string]map[string]json.RawMessage
+	if err := graph.PrintJSON(&buf); err != nil || json.Unmarshal(buf.Bytes(), &part) != nil {
+		o.err = fmt.Errorf("encoding JSON output: %v", err)
+		return
+	}
+	if o.tree == nil {
+		o.tree = part
+		return
+	}
+	for id, byAnalyzer := range part {
+		if o.tree[id] == nil {
+			o.tree[id] = byAnalyzer
+			continue
+		}
+		maps.Copy(o.tree[id], byAnalyzer)
+	}
+}
+
+// finish prints the JSON tree and returns multichecker's exit code:
+// 1 if an analysis failed, else 3 if there are findings (text only).
+func (o *vetOutput) finish(stdout io.Writer) int {
+	if o.json {
+		if o.tree == nil {
+			o.tree = map[string]map[string]json.RawMessage{}
+		}
+		data, err := json.MarshalIndent(o.tree, "", "\t")
+		if err == nil {
+			_, err = fmt.Fprintf(stdout, "%s\n", data)
+		}
+		if err != nil || o.err != nil {
+			return 1
+		}
+		return 0
+	}
+	switch {
+	case o.err != nil, o.failed:
+		return 1
+	case o.diagnosed:
+		return 3
+	}
+	return 0
 }
 
 func validFormat(f string) bool {
@@ -261,23 +379,6 @@ func load(patterns []string, tests, allSyntax bool) ([]*packages.Package, error)
 	return pkgs, err
 }
 
-// printLoadErrors prints the errors of every package, once each, as
-// packages.PrintErrors does but to w.
-func printLoadErrors(w io.Writer, pkgs []*packages.Package) int {
-	n := 0
-	seen := make(map[string]bool)
-	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		for _, e := range p.Errors {
-			if msg := e.Error(); !seen[msg] {
-				seen[msg] = true
-				fmt.Fprintln(w, msg)
-				n++
-			}
-		}
-	})
-	return n
-}
-
 // findRoot returns the directory reported paths are relative to: the
 // enclosing git repository's top, else the enclosing module's root,
 // else the working directory.
@@ -299,19 +400,27 @@ func findRoot() string {
 	return wd
 }
 
-// collect gathers the root diagnostics, once each (a file belongs to a
-// package and its test variant), sorted by position, and the errors of
+// A collector gathers the root diagnostics of every batch, once each
+// (a file belongs to a package and its test variant), and the errors of
 // analyses that failed.
-func collect(graph *checker.Graph, root string) ([]*finding, []string) {
-	var out []*finding
-	var failed []string
-	seen := make(map[string]bool)
+type collector struct {
+	root     string
+	findings []*finding
+	failed   []string
+	seen     map[string]bool
+}
+
+func newCollector(root string) *collector {
+	return &collector{root: root, seen: make(map[string]bool)}
+}
+
+func (c *collector) add(graph *checker.Graph) {
 	for act := range graph.All() {
 		if act.Err != nil {
 			msg := fmt.Sprintf("bplint: %s: %v", act, act.Err)
-			if !seen[msg] {
-				seen[msg] = true
-				failed = append(failed, msg)
+			if !c.seen[msg] {
+				c.seen[msg] = true
+				c.failed = append(c.failed, msg)
 			}
 			continue
 		}
@@ -320,15 +429,20 @@ func collect(graph *checker.Graph, root string) ([]*finding, []string) {
 		}
 		fset := act.Package.Fset
 		for _, d := range act.Diagnostics {
-			f := newFinding(fset, act.Analyzer, d, root)
+			f := newFinding(fset, act.Analyzer, d, c.root)
 			key := fmt.Sprintf("%s:%d:%d:%s:%s", f.File, f.Line, f.Column, f.Rule, f.Message)
-			if seen[key] {
+			if c.seen[key] {
 				continue
 			}
-			seen[key] = true
-			out = append(out, f)
+			c.seen[key] = true
+			c.findings = append(c.findings, f)
 		}
 	}
+}
+
+// sorted returns the findings sorted by position, fingerprinted.
+func (c *collector) sorted() []*finding {
+	out := c.findings
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.File != b.File {
@@ -343,7 +457,7 @@ func collect(graph *checker.Graph, root string) ([]*finding, []string) {
 		return a.Rule < b.Rule
 	})
 	fingerprint(out)
-	return out, failed
+	return out
 }
 
 func newFinding(fset *token.FileSet, a *analysis.Analyzer, d analysis.Diagnostic, root string) *finding {

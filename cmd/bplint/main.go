@@ -56,7 +56,7 @@ func main() {
 	} else if vetxOnly(args[len(args)-1]) {
 		analyzers.FactsOnly(analyzers.All, true)
 	}
-	if usesOwnDriver(args) {
+	if usesOwnDriver(args) || plainRun(args) {
 		os.Exit(runDriver(args, os.Stdout, os.Stderr))
 	}
 	multichecker.Main(analyzers.All...)
@@ -102,8 +102,9 @@ func cutDirFlag(args []string) (dir string, rest []string, err error) {
 
 // usesOwnDriver reports whether args ask for what multichecker does not
 // do: an output format other than its text and JSON, or a baseline.
-// Everything else (text, -json, -fix, -diff, go vet and go fix
-// protocols, help) is multichecker's, unchanged.
+// Plain runs (see plainRun) go to the own driver too, which analyzes in
+// batches; everything else (-fix, -diff, -debug, profiles, go vet and
+// go fix protocols, help) is multichecker's, unchanged.
 func usesOwnDriver(args []string) bool {
 	for _, a := range args {
 		if a == "--" || !strings.HasPrefix(a, "-") {
