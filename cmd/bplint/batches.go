@@ -28,9 +28,9 @@ import (
 // package needs nothing of another but its types. So when no enabled
 // analyzer declares facts, bplint lists the packages once (go list,
 // with export data, as go/packages does for multichecker), then
-// type-checks and analyzes the root packages a batch at a time, each
-// batch's dependencies read from export data, and lets each batch go
-// before the next: peak memory follows the largest two batches (one
+// type-checks and analyzes the root packages a batch at a time, and
+// lets each batch go before the next. Dependencies are read from export
+// data, once for the run (see exportCache): peak memory follows the largest two batches (one
 // analyzed, the next loaded), not the run.
 //
 // A package and its test variants share files, and findings in shared
@@ -41,8 +41,8 @@ import (
 // batchBudget is how much Go source (bytes, test variants counted
 // again) one batch type-checks. The standard library with its tests is
 // about 39 MB; syntax and type information take about 50 times their
-// source in memory.
-var batchBudget int64 = 10 << 20
+// source in memory; two batches are held at a time.
+var batchBudget int64 = 6 << 20
 
 // metadataMode lists packages without parsing anything: what LoadSyntax
 // asks for besides syntax and types, plus the export data of every
@@ -98,16 +98,22 @@ func analyzeInBatches(patterns []string, tests bool, suite []*analysis.Analyzer,
 	defer close(stop)
 	go func() {
 		defer close(batches)
-		fset := token.NewFileSet()
+		deps := newExportCache(token.NewFileSet())
 		for _, batch := range batchesOf(roots, batchBudget) {
-			b := newBatchLoader(fset, batch)
-			b.loadAll()
-			errs := b.dependencyErrors()
-			for _, p := range batch {
-				for _, e := range p.Errors[b.listed[p]:] {
+			listed := make([]int, len(batch))
+			for i, p := range batch {
+				listed[i] = len(p.Errors)
+			}
+			deps.checkAll(batch)
+			errs := deps.takeErrors()
+			for i, p := range batch {
+				for _, e := range p.Errors[listed[i]:] {
 					errs = append(errs, e.Error())
 				}
 			}
+			// Test variants of dependencies ("q [p.test]") serve
+			// only p's test packages, which are all in this batch.
+			deps.dropVariants()
 			select {
 			case batches <- loaded{batch, errs}:
 			case <-stop:
@@ -192,103 +198,181 @@ func release(batch []*packages.Package) {
 	}
 }
 
-// A batchLoader type-checks one batch: its root packages from source,
-// in parallel, and every other package they need from export data.
-type batchLoader struct {
-	fset   *token.FileSet
-	nodes  map[string]*loadNode // by package ID: the roots and their dependencies
-	roots  []*loadNode
-	listed map[*packages.Package]int // how many errors go list reported for each root
+// An exportCache holds the types of every dependency, read from the
+// export data that go list produced, once for the whole run: other
+// packages, root or not, see a package only through its export data,
+// so every package has one identity in the run whatever the batch. A
+// root is also type-checked from source, for its own analysis only.
+type exportCache struct {
+	fset *token.FileSet
+	cpu  chan struct{} // parsing and type-checking in parallel, up to GOMAXPROCS
 
-	cpu      chan struct{} // parsing and type-checking in parallel, up to GOMAXPROCS
-	exportMu sync.Mutex    // gcexportdata.Read may complete any package it sees
+	mu     sync.Mutex // guards nodes and errors
+	nodes  map[string]*exportNode
+	errors []string
 
-	parseMu sync.Mutex
-	parsed  map[string]*parsedFile
+	// gcexportdata.Read may complete any package of the view it is
+	// given, so reads are sequential, as in go/packages. readMu also
+	// guards plain and variants.
+	readMu   sync.Mutex
+	plain    map[string]*types.Package // by path: every package read but test variants
+	variants map[string]bool           // by ID: see seesVariants
 }
 
-type loadNode struct {
-	pkg   *packages.Package
-	root  bool
+type exportNode struct {
 	once  sync.Once
 	types *types.Package
-	err   error // why types is nil or incomplete (dependencies only)
-	ill   bool  // the package or one of its imports has errors
-}
-
-type parsedFile struct {
-	ready chan struct{}
-	file  *ast.File
 	err   error
 }
 
-func newBatchLoader(fset *token.FileSet, batch []*packages.Package) *batchLoader {
-	b := &batchLoader{
-		fset:   fset,
-		nodes:  make(map[string]*loadNode),
-		listed: make(map[*packages.Package]int),
-		cpu:    make(chan struct{}, runtime.GOMAXPROCS(0)),
-		parsed: make(map[string]*parsedFile),
+func newExportCache(fset *token.FileSet) *exportCache {
+	return &exportCache{
+		fset:     fset,
+		cpu:      make(chan struct{}, runtime.GOMAXPROCS(0)),
+		nodes:    make(map[string]*exportNode),
+		plain:    make(map[string]*types.Package),
+		variants: make(map[string]bool),
 	}
-	var add func(p *packages.Package) *loadNode
-	add = func(p *packages.Package) *loadNode {
-		if n := b.nodes[p.ID]; n != nil {
-			return n
-		}
-		n := &loadNode{pkg: p}
-		b.nodes[p.ID] = n
-		for _, imp := range p.Imports {
-			add(imp)
-		}
-		return n
-	}
-	for _, p := range batch {
-		n := add(p)
-		n.root = true
-		b.roots = append(b.roots, n)
-		b.listed[p] = len(p.Errors)
-	}
-	return b
 }
 
-// loadAll type-checks the batch and fills in each root package's Fset,
-// Syntax, Types, TypesInfo, Errors, TypeErrors and IllTyped, as
-// go/packages does with LoadSyntax.
-func (b *batchLoader) loadAll() {
+func (c *exportCache) node(p *packages.Package) *exportNode {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.nodes[p.ID]
+	if n == nil {
+		n = new(exportNode)
+		c.nodes[p.ID] = n
+	}
+	return n
+}
+
+// dropVariants forgets the test variants of dependencies.
+func (c *exportCache) dropVariants() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id := range c.nodes {
+		if strings.Contains(id, " [") {
+			delete(c.nodes, id)
+		}
+	}
+}
+
+// takeErrors returns the dependencies' load errors since the last call.
+func (c *exportCache) takeErrors() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	errs := c.errors
+	c.errors = nil
+	return errs
+}
+
+// load returns the types of p from its export data, reading its
+// dependencies' first.
+func (c *exportCache) load(p *packages.Package) (*types.Package, error) {
+	n := c.node(p)
+	n.once.Do(func() {
+		if p.PkgPath == "unsafe" {
+			n.types = types.Unsafe
+			return
+		}
+		var wg sync.WaitGroup
+		for _, imp := range p.Imports {
+			wg.Go(func() { c.load(imp) })
+		}
+		wg.Wait()
+		n.types, n.err = c.read(p)
+		if n.err != nil {
+			c.mu.Lock()
+			c.errors = append(c.errors, fmt.Sprintf("-: %v", n.err))
+			c.mu.Unlock()
+		}
+	})
+	return n.types, n.err
+}
+
+func (c *exportCache) read(p *packages.Package) (*types.Package, error) {
+	if p.ExportFile == "" {
+		return nil, fmt.Errorf("no export data for %s", p.ID)
+	}
+	f, err := os.Open(p.ExportFile)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := gcexportdata.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", p.ExportFile, err)
+	}
+	c.readMu.Lock()
+	defer c.readMu.Unlock()
+	// gcexportdata knows packages by path. Outside test variants a path
+	// names one package in the run, so the packages read so far are the
+	// view; a test variant ("q [p.test]", path q) and what imports one
+	// see their own dependencies by path.
+	variant := c.seesVariants(p)
+	view := c.plain
+	if variant {
+		view = make(map[string]*types.Package)
+		seen := make(map[string]bool)
+		var visit func(imports map[string]*packages.Package)
+		visit = func(imports map[string]*packages.Package) {
+			for _, imp := range imports {
+				if !seen[imp.ID] {
+					seen[imp.ID] = true
+					if n := c.node(imp); n.types != nil { // loaded: every dependency is
+						view[imp.PkgPath] = n.types
+					}
+					visit(imp.Imports)
+				}
+			}
+		}
+		visit(p.Imports)
+	}
+	t, err := gcexportdata.Read(r, c.fset, view, p.PkgPath)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", p.ExportFile, err)
+	}
+	if !variant {
+		c.plain[p.PkgPath] = t
+	}
+	return t, nil
+}
+
+// seesVariants reports whether p is a test variant or depends on one.
+// c.readMu must be held.
+func (c *exportCache) seesVariants(p *packages.Package) bool {
+	v, ok := c.variants[p.ID]
+	if !ok {
+		v = strings.Contains(p.ID, " [")
+		for _, imp := range p.Imports {
+			v = v || c.seesVariants(imp)
+		}
+		c.variants[p.ID] = v
+	}
+	return v
+}
+
+// checkAll type-checks the root packages of a batch from source, in
+// parallel, and fills in each one's Fset, Syntax, Types, TypesInfo,
+// Errors, TypeErrors and IllTyped, as go/packages does with LoadSyntax.
+// A package and its test variant share the syntax trees of the files
+// they share, as with go/packages.
+func (c *exportCache) checkAll(batch []*packages.Package) {
+	parsed := &fileCache{files: make(map[string]*parsedFile)}
 	var wg sync.WaitGroup
-	for _, n := range b.roots {
-		wg.Go(func() { b.load(n) })
+	for _, p := range batch {
+		wg.Go(func() { c.check(p, parsed) })
 	}
 	wg.Wait()
 }
 
-func (b *batchLoader) load(n *loadNode) {
-	n.once.Do(func() {
-		var wg sync.WaitGroup
-		for _, imp := range n.pkg.Imports {
-			dep := b.nodes[imp.ID]
-			wg.Go(func() { b.load(dep) })
-		}
-		wg.Wait()
-		switch {
-		case n.pkg.PkgPath == "unsafe":
-			n.types = types.Unsafe
-			if n.root {
-				n.pkg.Fset, n.pkg.Syntax, n.pkg.Types = b.fset, []*ast.File{}, types.Unsafe
-				n.pkg.TypesInfo = newTypesInfo()
-			}
-		case n.root:
-			b.check(n)
-		default:
-			b.importExportData(n)
-		}
-	})
-}
-
 // check parses and type-checks a root package from source.
-func (b *batchLoader) check(n *loadNode) {
-	p := n.pkg
-	p.Fset = b.fset
+func (c *exportCache) check(p *packages.Package, parsed *fileCache) {
+	p.Fset = c.fset
+	if p.PkgPath == "unsafe" {
+		p.Syntax, p.Types, p.TypesInfo = []*ast.File{}, types.Unsafe, newTypesInfo()
+		return
+	}
 	addError := func(err error) {
 		switch err := err.(type) {
 		case types.Error:
@@ -306,10 +390,25 @@ func (b *batchLoader) check(n *loadNode) {
 	}
 	if len(p.CompiledGoFiles) == 0 && p.ExportFile != "" {
 		addError(fmt.Errorf("sources missing for package %s", p.ID))
-		n.ill = true
+		p.IllTyped = true
 		return
 	}
-	p.Syntax = b.parseFiles(p.CompiledGoFiles, addError)
+	// Imports first, in parallel, as files parse.
+	var wg sync.WaitGroup
+	brokenImport := false
+	var mu sync.Mutex
+	for _, imp := range p.Imports {
+		wg.Go(func() {
+			if _, err := c.load(imp); err != nil {
+				mu.Lock()
+				brokenImport = true
+				mu.Unlock()
+			}
+		})
+	}
+	p.Syntax = parsed.parse(c, p.CompiledGoFiles, addError)
+	wg.Wait()
+
 	p.TypesInfo = newTypesInfo()
 	conf := &types.Config{
 		Importer: importerFunc(func(path string) (*types.Package, error) {
@@ -320,14 +419,7 @@ func (b *batchLoader) check(n *loadNode) {
 			if imp == nil {
 				return nil, fmt.Errorf("no metadata for %s", path)
 			}
-			dep := b.nodes[imp.ID]
-			if dep.types == nil || !dep.types.Complete() {
-				if dep.err != nil {
-					return nil, dep.err
-				}
-				return nil, fmt.Errorf("could not load %s", imp.ID)
-			}
-			return dep.types, nil
+			return c.load(imp)
 		}),
 		Error: addError,
 		Sizes: p.TypesSizes,
@@ -336,32 +428,37 @@ func (b *batchLoader) check(n *loadNode) {
 		conf.GoVersion = "go" + p.Module.GoVersion
 	}
 	p.Types = types.NewPackage(p.PkgPath, p.Name)
-	b.cpu <- struct{}{}
-	err := types.NewChecker(conf, b.fset, p.Types, p.TypesInfo).Files(p.Syntax)
-	<-b.cpu
+	c.cpu <- struct{}{}
+	err := types.NewChecker(conf, c.fset, p.Types, p.TypesInfo).Files(p.Syntax)
+	<-c.cpu
 	if err != nil && len(p.Errors) == 0 {
 		addError(err)
 	}
-	n.types = p.Types
-	n.ill = len(p.Errors) > 0
-	for _, imp := range p.Imports {
-		n.ill = n.ill || b.nodes[imp.ID].ill
-	}
-	p.IllTyped = n.ill
+	p.IllTyped = len(p.Errors) > 0 || brokenImport
 }
 
-// parseFiles parses a root package's files in parallel. A file that a
-// package and its test variant share is parsed once, as go/packages
-// does: the analyzers see one syntax tree for both.
-func (b *batchLoader) parseFiles(names []string, addError func(error)) []*ast.File {
+// A fileCache parses each file of a batch once.
+type fileCache struct {
+	mu    sync.Mutex
+	files map[string]*parsedFile
+}
+
+type parsedFile struct {
+	ready chan struct{}
+	file  *ast.File
+	err   error
+}
+
+// parse parses files in parallel.
+func (fc *fileCache) parse(c *exportCache, names []string, addError func(error)) []*ast.File {
 	files := make([]*parsedFile, len(names))
 	var wg sync.WaitGroup
 	for i, name := range names {
-		b.parseMu.Lock()
-		pf := b.parsed[name]
+		fc.mu.Lock()
+		pf := fc.files[name]
 		if pf == nil {
 			pf = &parsedFile{ready: make(chan struct{})}
-			b.parsed[name] = pf
+			fc.files[name] = pf
 			wg.Go(func() {
 				defer close(pf.ready)
 				src, err := os.ReadFile(name)
@@ -369,13 +466,13 @@ func (b *batchLoader) parseFiles(names []string, addError func(error)) []*ast.Fi
 					pf.err = err
 					return
 				}
-				b.cpu <- struct{}{}
+				c.cpu <- struct{}{}
 				// No analyzer of the suite uses ast.Object resolution.
-				pf.file, pf.err = parser.ParseFile(b.fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
-				<-b.cpu
+				pf.file, pf.err = parser.ParseFile(c.fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+				<-c.cpu
 			})
 		}
-		b.parseMu.Unlock()
+		fc.mu.Unlock()
 		files[i] = pf
 	}
 	wg.Wait()
@@ -387,66 +484,6 @@ func (b *batchLoader) parseFiles(names []string, addError func(error)) []*ast.Fi
 		}
 		if pf.file != nil {
 			out = append(out, pf.file)
-		}
-	}
-	return out
-}
-
-// importExportData reads a dependency's types from the export data that
-// go list produced for it.
-func (b *batchLoader) importExportData(n *loadNode) {
-	b.exportMu.Lock()
-	defer b.exportMu.Unlock()
-	n.ill = true
-	p := n.pkg
-	if p.ExportFile == "" {
-		n.err = fmt.Errorf("no export data for %s", p.ID)
-		return
-	}
-	f, err := os.Open(p.ExportFile)
-	if err != nil {
-		n.err = err
-		return
-	}
-	defer f.Close()
-	r, err := gcexportdata.NewReader(bufio.NewReader(f))
-	if err != nil {
-		n.err = fmt.Errorf("reading %s: %v", p.ExportFile, err)
-		return
-	}
-	// gcexportdata knows packages by path, which is unique within one
-	// package's dependencies (not within the batch: test variants).
-	view := make(map[string]*types.Package)
-	seen := make(map[*loadNode]bool)
-	var visit func(imports map[string]*packages.Package)
-	visit = func(imports map[string]*packages.Package) {
-		for _, imp := range imports {
-			dep := b.nodes[imp.ID]
-			if !seen[dep] {
-				seen[dep] = true
-				if dep.types != nil {
-					view[dep.pkg.PkgPath] = dep.types
-				}
-				visit(imp.Imports)
-			}
-		}
-	}
-	visit(p.Imports)
-	n.types, err = gcexportdata.Read(r, b.fset, view, p.PkgPath)
-	if err != nil {
-		n.types, n.err = nil, fmt.Errorf("reading %s: %v", p.ExportFile, err)
-		return
-	}
-	n.ill = false
-}
-
-// dependencyErrors returns why dependencies of the batch could not be
-// read from export data; go list has usually said why already.
-func (b *batchLoader) dependencyErrors() []string {
-	var out []string
-	for _, n := range b.nodes {
-		if !n.root && n.err != nil {
-			out = append(out, fmt.Sprintf("-: %v", n.err))
 		}
 	}
 	return out
