@@ -215,13 +215,14 @@ func TestRenderReport(t *testing.T) {
 			"bplint": {Wall: 2, CPU: 3, RSS: 1 << 20}, "noopfact": {Wall: 2, CPU: 2.5}, "noop": {Wall: 1, CPU: 1},
 			"staticcheck": {Wall: 8, CPU: 10, RSS: 2 << 20}, "govet": {Wall: 4, CPU: 5}, "bplint-vettool": {Wall: 3, CPU: 3},
 			"noopfact-vettool": {Wall: 3, CPU: 3}, "bplint-facts": {Wall: 1, CPU: 1},
-		}, Earlier: "2026-11-27, bplint (devel)"},
+		}, Earlier: "2026-11-27, bplint (devel)", Carried: map[string]string{"staticcheck": "2026-11-26, bplint v0.1.0"}},
 	}
 	old := &Verdict{Rule: "fanout/ncast", Module: "m", File: "b.go", Line: "9", Text: "gone()", Verdict: "false-positive", Reason: "a shape since learned"}
 	md := renderReport([]*Result{r}, &Verdicts{list: []*Verdict{old}, byKey: map[string]*Verdict{old.key(): old}}, 10, "go run ./internal/corpus -modules=m")
 	for _, want := range []string{"| m | `example.com/m@v1.0.0` | 3 | 200000 | 1 | 0.5 |", "## Fix check", "## Performance",
 		"1.00 / 1.20", "`go f() \\| x`", "*untriaged*",
-		"1 verdicts in triage.tsv match no finding", "The performance figures of m come from an earlier run than the findings (2026-11-27)", "| `fanout/ncast` | m | `b.go:9` | `gone()` | false-positive | a shape since learned |"} {
+		"1 verdicts in triage.tsv match no finding", "The performance figures of m come from an earlier run than the findings (2026-11-27)",
+		"their figures carried from an earlier one: `staticcheck` (2026-11-26) on m.", "| `fanout/ncast` | m | `b.go:9` | `gone()` | false-positive | a shape since learned |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}

@@ -40,6 +40,7 @@ type options struct {
 	failLoad    bool
 	findingsOut string
 	reuse       bool
+	perfTools   string
 	fetchOnly   bool
 }
 
@@ -51,6 +52,7 @@ func main() {
 	flag.BoolVar(&o.fixcheck, "fixcheck", false, "apply every fix in a scratch copy, then go build, go vet and bplint again")
 	flag.BoolVar(&o.perf, "perf", false, "measure bplint against its floors, go vet and staticcheck")
 	flag.IntVar(&o.repeat, "repeat", 1, "with -perf, run every command this many times and keep the fastest")
+	flag.StringVar(&o.perfTools, "perf-tools", "", "with -perf, measure only these commands (comma-separated, of "+strings.Join(perfTools, ",")+"); the others' figures are carried from the module's last saved measurement, and the report says so")
 	flag.StringVar(&o.report, "report", "", "write the markdown report to this file (e.g. docs/corpus.md)")
 	flag.StringVar(&o.triage, "triage", "", "triage verdicts (default internal/corpus/triage.tsv in the repository)")
 	flag.IntVar(&o.sample, "sample", 12, "findings per rule sampled for triage in the report")
@@ -61,6 +63,12 @@ func main() {
 	flag.BoolVar(&o.reuse, "reuse", false, "report from the saved results of earlier runs instead of running (with -report)")
 	flag.BoolVar(&o.fetchOnly, "fetch-only", false, "only fetch and prepare the modules' sources")
 	flag.Parse()
+	for _, t := range strings.Split(o.perfTools, ",") {
+		if t != "" && !slices.Contains(perfTools, t) {
+			fmt.Fprintf(os.Stderr, "corpus: unknown command %q in -perf-tools (want some of %s)\n", t, strings.Join(perfTools, ","))
+			os.Exit(2)
+		}
+	}
 	if err := mainErr(o); err != nil {
 		fmt.Fprintf(os.Stderr, "corpus: %v\n", err)
 		os.Exit(1)
@@ -141,6 +149,9 @@ func mainErr(o options) error {
 			r, err := runModule(m, bins, repo, o)
 			if r != nil && !o.perf {
 				keepPerf(resultsDir, r)
+			}
+			if r != nil && r.Perf != nil && o.perfTools != "" {
+				carryPerf(resultsDir, r)
 			}
 			if err != nil {
 				// A module that cannot be fetched or loaded at all is a
@@ -304,6 +315,31 @@ func keepPerf(dir string, r *Result) {
 	r.Perf = old.Perf
 	if r.Perf.Earlier == "" {
 		r.Perf.Earlier = old.Date + ", " + old.Bplint
+	}
+}
+
+// carryPerf fills in the figures of the commands that a -perf-tools run
+// did not measure from the module's last saved result, naming the run
+// each comes from.
+func carryPerf(dir string, r *Result) {
+	old, err := loadResult(dir, r.Module)
+	if err != nil || old.Perf == nil {
+		return
+	}
+	for tool, m := range old.Perf.Best {
+		if _, ok := r.Perf.Best[tool]; ok {
+			continue
+		}
+		r.Perf.Best[tool] = m
+		r.Perf.Runs[tool] = old.Perf.Runs[tool]
+		from := old.Perf.Carried[tool]
+		if from == "" {
+			from = old.Date + ", " + old.Bplint
+		}
+		if r.Perf.Carried == nil {
+			r.Perf.Carried = make(map[string]string)
+		}
+		r.Perf.Carried[tool] = from
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type PerfResult struct {
 	// Earlier names the run these figures come from ("date, bplint
 	// version") when a run without -perf kept them.
 	Earlier string `json:"earlier,omitempty"`
+	// Carried names, for each command a -perf-tools run did not
+	// measure, the run its figures come from.
+	Carried map[string]string `json:"carried,omitempty"`
 }
 
 func (p *PerfResult) summary() string {
@@ -111,6 +115,21 @@ func (p *PerfResult) goals(module string) []Goal {
 	return gs
 }
 
+// measuredTools returns the commands -perf measures: all, or those of
+// -perf-tools.
+func (o options) measuredTools() []string {
+	if o.perfTools == "" {
+		return perfTools
+	}
+	var out []string
+	for _, t := range perfTools {
+		if slices.Contains(strings.Split(o.perfTools, ","), t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // perf runs the comparison on m.
 func perf(m *Module, bins Bins, o options, disabled []string) (*PerfResult, error) {
 	p := &PerfResult{Repeat: max(o.repeat, 1), Best: make(map[string]Measure), Runs: make(map[string][]Measure)}
@@ -122,7 +141,7 @@ func perf(m *Module, bins Bins, o options, disabled []string) (*PerfResult, erro
 	runCmd(Cmd{Dir: m.Dir, Env: m.Env(), Timeout: o.timeout, Stdout: os.DevNull, Args: append([]string{"go", "list", "-e", "-export", "-deps", "-test"}, m.Patterns...)})
 
 	for i := 0; i < p.Repeat; i++ {
-		for _, tool := range perfTools {
+		for _, tool := range o.measuredTools() {
 			nonce := fmt.Sprintf("bplintcorpus%d", time.Now().UnixNano())
 			c := Cmd{Dir: m.Dir, Env: m.Env(), Timeout: o.timeout, Stdout: os.DevNull}
 			var args []string

@@ -229,6 +229,28 @@ func perfSection(b *strings.Builder, results []*Result) {
 		}
 		p("The performance figures of %s come from an earlier run than the findings (%s): a run without `-perf` keeps the last ones measured.\n\n", strings.Join(earlier, ", "), span)
 	}
+	// Commands not measured again by a -perf-tools run: say which, and
+	// from when.
+	carried := make(map[string][]string) // "tool from run" -> modules
+	var carriedKeys []string
+	for _, r := range with {
+		for tool, from := range r.Perf.Carried {
+			date, _, _ := strings.Cut(from, ", ")
+			k := fmt.Sprintf("`%s` (%s)", tool, date)
+			if carried[k] == nil {
+				carriedKeys = append(carriedKeys, k)
+			}
+			carried[k] = append(carried[k], r.Module)
+		}
+	}
+	if len(carriedKeys) > 0 {
+		slices.Sort(carriedKeys)
+		var parts []string
+		for _, k := range carriedKeys {
+			parts = append(parts, fmt.Sprintf("%s on %s", k, strings.Join(carried[k], ", ")))
+		}
+		p("Not measured again in the last run (`-perf-tools`), their figures carried from an earlier one: %s.\n\n", strings.Join(parts, "; "))
+	}
 	lo, hi := with[0].Perf.Repeat, with[0].Perf.Repeat
 	for _, r := range with {
 		lo, hi = min(lo, r.Perf.Repeat), max(hi, r.Perf.Repeat)
