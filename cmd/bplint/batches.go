@@ -281,7 +281,7 @@ func (c *exportCache) load(p *packages.Package) (*types.Package, error) {
 		}
 		wg.Wait()
 		n.types, n.err = c.read(p)
-		if n.err != nil {
+		if n.err != nil && len(p.Errors) == 0 { // else go list said why
 			c.mu.Lock()
 			c.errors = append(c.errors, fmt.Sprintf("-: %v", n.err))
 			c.mu.Unlock()
