@@ -191,12 +191,7 @@ func (st *state) freeOf(closer, sender *fnInfo) bool {
 
 // callsFunc reports whether fn calls g directly.
 func (st *state) callsFunc(fn *fnInfo, g *types.Func) bool {
-	for _, call := range fn.calls {
-		if callee := calls.Callee(st.info, call); callee != nil && callee.Origin() == g {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(st.statics(fn).callees, g)
 }
 
 // lockFree returns how fn can run with no mutex held: whether it
@@ -224,19 +219,42 @@ func (st *state) computeLockFree(fn *fnInfo) *freeEntry {
 	if fn.obj == nil {
 		return e
 	}
-	for _, caller := range st.fns {
-		for _, call := range caller.calls {
-			if callee := calls.Callee(st.info, call); callee == nil || callee.Origin() != fn.obj {
-				continue
-			}
-			e.called = true
-			if s, _, ok := st.stateAt(caller, call); ok && s.held == 0 && st.runsFree(caller) {
-				e.callers = append(e.callers, caller)
-				break
-			}
+	var done *fnInfo // the last caller added: its other calls do not count
+	for _, ref := range st.callsTo(fn.obj) {
+		e.called = true
+		if ref.caller == done {
+			continue
+		}
+		if s, _, ok := st.stateAt(ref.caller, ref.call); ok && s.held == 0 && st.runsFree(ref.caller) {
+			e.callers = append(e.callers, ref.caller)
+			done = ref.caller
 		}
 	}
 	return e
+}
+
+// A callRef is a call of a function of the package, from caller.
+type callRef struct {
+	caller *fnInfo
+	call   *ast.CallExpr
+}
+
+// callsTo returns the static calls of the declared function g that the
+// functions of the package make (not in go or defer statements), in the
+// order of st.fns and of their calls.
+func (st *state) callsTo(g *types.Func) []callRef {
+	if st.callers == nil {
+		st.callers = make(map[*types.Func][]callRef)
+		for _, fn := range st.fns {
+			s := st.statics(fn)
+			for i, callee := range s.callees {
+				if st.byObj[callee] != nil {
+					st.callers[callee] = append(st.callers[callee], callRef{fn, s.calls[i]})
+				}
+			}
+		}
+	}
+	return st.callers[g]
 }
 
 // runsFree reports whether fn, which holds no mutex where it calls a
@@ -801,7 +819,7 @@ func (st *state) firstHandoff(fn *fnInfo, op *chanOp, ch ast.Expr, mu types.Obje
 			return false
 		}
 	}
-	for _, call := range r.calls {
+	for _, call := range st.statics(r).calls {
 		if call.Pos() >= at {
 			continue
 		}
@@ -839,7 +857,7 @@ func (st *state) setupRoom(fn *fnInfo, call *ast.CallExpr) bool {
 	if g == nil || st.summary(g) == nil || g.block.Depth != 0 || len(g.blockOps) == 0 {
 		return false
 	}
-	for _, c := range g.calls {
+	for _, c := range st.statics(g).calls {
 		if st.calleeBlocks(c) != nil {
 			return false
 		}
@@ -1198,7 +1216,7 @@ func (st *state) sendersWithin(fn *fnInfo, call *ast.CallExpr, setup ast.Stmt, f
 		if h == nil {
 			return false
 		}
-		for _, c := range h.calls {
+		for _, c := range st.statics(h).calls {
 			if c.Fun.Pos() <= pos && pos < c.Fun.End() {
 				return holds(h, c)
 			}

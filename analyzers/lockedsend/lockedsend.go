@@ -186,11 +186,15 @@ type fnInfo struct {
 	lockStmts []*ast.ExprStmt // mu.Lock(), mu.Unlock() statements
 	deferred  []*ast.CallExpr // defer mu.Unlock()
 	ops       []*chanOp
-	calls     []*ast.CallExpr // static calls, not in go or defer statements
-	waits     []*ast.CallExpr // wg.Wait(), g.Wait()
-	dones     []path          // receivers of wg.Done()
-	adds      []path          // receivers of wg.Add()
-	closes    []*ast.CallExpr // close(ch)
+	// calls are the calls not in go or defer statements that may be
+	// static; statics keeps those that are, and finds their callees.
+	calls    []*ast.CallExpr
+	callees  []*types.Func // the origin of the callee of each call, once resolved
+	resolved bool
+	waits    []*ast.CallExpr // wg.Wait(), g.Wait()
+	dones    []path          // receivers of wg.Done()
+	adds     []path          // receivers of wg.Add()
+	closes   []*ast.CallExpr // close(ch)
 	// deferredCloses are the closes of defer statements: defer close(ch).
 	deferredCloses map[*ast.CallExpr]bool
 	locked         []lockedAt // mutexes locked, for wait-under-lock
@@ -251,6 +255,9 @@ type state struct {
 	handoff map[*fnInfo]map[string]bool // see handoffs
 	tokens  map[*types.Var]bool         // see tokenChan
 	sides   map[*types.Var]*sides       // channel fields: who sends and receives, lazily
+	// callers lists the calls of each declared function of the
+	// package, by the functions that make them, lazily (see calls).
+	callers map[*types.Func][]callRef
 
 	closers  map[*types.Var][]*fnInfo               // who closes each channel field (not in tests), lazily
 	free     map[*fnInfo]*freeEntry                 // see lockFree, lazily
@@ -285,8 +292,17 @@ func run(pass *analysis.Pass, opts *Options) (any, error) {
 		report.New(pass, Rules).Finish()
 		return nil, nil
 	}
-	if facts.Only(pass) && !mayBlockAnywhere(pass) {
-		return nil, nil // no function can block: no fact to export
+	if facts.Only(pass) {
+		switch {
+		case opts.Depth < 1:
+			return nil, nil // no fact is ever exported
+		case opts.Depth == 1:
+			if !exportedOps(pass) {
+				return nil, nil // no function other packages can call blocks in its body
+			}
+		case !mayBlockAnywhere(pass):
+			return nil, nil // no function can block: no fact to export
+		}
 	}
 	in := fileinspect.Of(pass)
 	r := report.New(pass, Rules)
@@ -343,6 +359,58 @@ func mayBlockAnywhere(pass *analysis.Pass) bool {
 		}
 	}
 	return false
+}
+
+// exportedOps reports whether the body of a function that other
+// packages can call (see callable) has a channel operation of its own,
+// outside the function literals it holds: with calls followed one deep,
+// only those operations make facts. It looks at no other function, and
+// builds no inspector.
+func exportedOps(pass *analysis.Pass) bool {
+	found := false
+	visit := func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.SendStmt, *ast.SelectStmt:
+			found = true
+		case *ast.UnaryExpr:
+			found = n.Op == token.ARROW
+		case *ast.RangeStmt:
+			found = chans.Of(pass.TypesInfo.TypeOf(n.X)) != nil
+		}
+		return !found
+	}
+	for _, f := range pass.Files {
+		if report.Generated(pass.Fset, f) {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fd.Name.IsExported() {
+				ast.Inspect(fd.Body, visit)
+				if found {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// callable reports whether another package can call the declared
+// function fn, and so read its fact: its name is exported (a method of
+// an unexported type too, through a value of the type).
+func callable(fn *fnInfo) bool { return fn.obj != nil && fn.obj.Exported() }
+
+// exportedOnly reports whether the pass exports only the facts that
+// other packages can read, and computes nothing else: a pass for facts
+// only, with calls followed one deep (a fact then rests on the
+// function's own body alone, so unexported functions need none).
+func (st *state) exportedOnly() bool {
+	return facts.Only(st.pass) && st.opts.Depth == 1
 }
 
 // callsLock reports whether the package calls a method named Lock or
@@ -461,6 +529,18 @@ func (st *state) collectCall(fn *fnInfo, c inspector.Cursor, call *ast.CallExpr)
 		}
 		return
 	}
+	if name := callName(call.Fun); name != "Wait" && name != "Done" && name != "Add" && name != "Go" {
+		// Only a go statement needs the callee of this call now
+		// (see statics).
+		switch c.ParentEdgeKind() {
+		case edge.GoStmt_Call:
+		case edge.DeferStmt_Call:
+			return
+		default:
+			fn.calls = append(fn.calls, call)
+			return
+		}
+	}
 	callee := calls.Callee(info, call)
 	if callee == nil {
 		return
@@ -502,6 +582,45 @@ func (st *state) collectCall(fn *fnInfo, c inspector.Cursor, call *ast.CallExpr)
 		return
 	}
 	fn.calls = append(fn.calls, call)
+}
+
+// statics returns fn, its calls resolved on first use: fn.calls then
+// holds only the static calls (not in go or defer statements), and
+// fn.callees the origin of the function each calls. Most functions
+// are never asked, and a look-up of a callee is a look-up in the
+// package's largest map.
+func (st *state) statics(fn *fnInfo) *fnInfo {
+	if !fn.resolved {
+		fn.resolved = true
+		fn.callees = make([]*types.Func, 0, len(fn.calls))
+		kept := fn.calls[:0]
+		for _, call := range fn.calls {
+			if callee := calls.Callee(st.info, call); callee != nil {
+				kept = append(kept, call)
+				fn.callees = append(fn.callees, callee.Origin())
+			}
+		}
+		clear(fn.calls[len(kept):])
+		fn.calls = kept
+	}
+	return fn
+}
+
+// callName returns the name of the function or method a call's
+// function expression names, or "": the name of its callee, if it has
+// one (see typeutil.Callee).
+func callName(e ast.Expr) string {
+	switch f := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return f.Name
+	case *ast.SelectorExpr:
+		return f.Sel.Name
+	case *ast.IndexExpr:
+		return callName(f.X)
+	case *ast.IndexListExpr:
+		return callName(f.X)
+	}
+	return ""
 }
 
 // funcObj returns the function a function-valued expression names.
@@ -630,6 +749,14 @@ func (st *state) summarize() {
 	if st.lazySummaries() {
 		return // summary computes what a call under a lock asks for
 	}
+	if st.exportedOnly() {
+		for _, fn := range st.fns {
+			if callable(fn) && st.summary(fn) != nil {
+				st.pass.ExportObjectFact(fn.obj, fn.block)
+			}
+		}
+		return
+	}
 	for _, fn := range st.fns {
 		st.summary(fn)
 	}
@@ -639,7 +766,7 @@ func (st *state) summarize() {
 			if fn.obj == nil || (fn.block != nil && fn.block.Depth == 0 && !fn.block.Wait) {
 				continue
 			}
-			for _, call := range fn.calls {
+			for _, call := range st.statics(fn).calls {
 				f := st.calleeBlocks(call)
 				if f == nil || f.Depth+1 > maxDepth || passesNil(st.info, call, f) {
 					continue
@@ -929,7 +1056,7 @@ func (st *state) check(fn *fnInfo) {
 		st.pending = append(st.pending, p)
 	}
 	if st.opts.Depth > 0 {
-		for _, call := range fn.calls {
+		for _, call := range st.statics(fn).calls {
 			s, lf, ok := st.stateAt(fn, call)
 			if !ok || s.held == 0 {
 				continue

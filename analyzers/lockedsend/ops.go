@@ -1036,12 +1036,11 @@ func (st *state) locksBefore(fn *fnInfo, mu types.Object, pos token.Pos, fresh [
 			cands = append(cands, l.pos)
 		}
 	}
-	for _, call := range fn.calls {
-		if callee := calls.Callee(st.info, call); callee != nil {
-			if g := st.byObj[callee.Origin()]; g != nil {
-				if _, ok := st.lockSet(g)[mu]; ok {
-					cands = append(cands, call.Pos())
-				}
+	s := st.statics(fn)
+	for i, callee := range s.callees {
+		if g := st.byObj[callee]; g != nil {
+			if _, ok := st.lockSet(g)[mu]; ok {
+				cands = append(cands, s.calls[i].Pos())
 			}
 		}
 	}
@@ -1094,11 +1093,9 @@ func (st *state) addsTo(fn *fnInfo, w types.Object) bool {
 				return true
 			}
 		}
-		for _, call := range fn.calls {
-			if callee := calls.Callee(st.info, call); callee != nil {
-				if g := st.byObj[callee.Origin()]; g != nil && visit(g) {
-					return true
-				}
+		for _, callee := range st.statics(fn).callees {
+			if g := st.byObj[callee]; g != nil && visit(g) {
+				return true
 			}
 		}
 		return false
@@ -1123,12 +1120,8 @@ func (st *state) lockSet(fn *fnInfo) map[types.Object]token.Pos {
 			m[l.p.last()] = l.pos
 		}
 	}
-	for _, call := range fn.calls {
-		callee := calls.Callee(st.info, call)
-		if callee == nil {
-			continue
-		}
-		if g := st.byObj[callee.Origin()]; g != nil {
+	for _, callee := range st.statics(fn).callees {
+		if g := st.byObj[callee]; g != nil {
 			for o, pos := range st.lockSet(g) {
 				if _, ok := m[o]; !ok {
 					m[o] = pos

@@ -39,20 +39,24 @@ type Provenance struct {
 	info *types.Info
 	pkg  *types.Package
 
-	direct  map[*types.Var][]Store // channel field f: what is stored into f
-	elems   map[*types.Var][]Store // collection field f: the channels stored as its elements
-	unknown map[*types.Var]bool    // fields also stored in ways not understood
-	notify  map[*types.Var]bool    // fields sent on in a select with a default
-	locals  map[*types.Var][]Store // local variables of channel (collection) type: every value assigned
-	ranges  map[*types.Var]ast.Expr
-	senders map[*types.Var]map[ast.Node]ast.Node // channel field: functions that send on or close it, with their outermost function
-	takers  map[*types.Var]map[ast.Node]bool     // channel field: functions that receive from it, and their outermost functions
-	sites   []site                               // every call and return statement
-	decls   []*ast.FuncDecl                      // every declared function
-	calls   map[*types.Func][]*ast.CallExpr      // calls of one of the package's functions, lazily
-	returns map[*types.Func][]*ast.ReturnStmt    // returns of one of its functions, lazily
-	uses    map[*types.Func]int                  // how many uses of a function there are, lazily
-	scopes  map[*types.Scope]*types.Func         // declared functions by their scope, lazily
+	direct    map[*types.Var][]Store // channel field f: what is stored into f
+	elems     map[*types.Var][]Store // collection field f: the channels stored as its elements
+	unknown   map[*types.Var]bool    // fields also stored in ways not understood
+	notify    map[*types.Var]bool    // fields sent on in a select with a default
+	locals    map[*types.Var][]Store // local variables of channel (collection) type: every value assigned
+	ranges    map[*types.Var]ast.Expr
+	senders   map[*types.Var]map[ast.Node]ast.Node // channel field: functions that send on or close it, with their outermost function
+	takers    map[*types.Var]map[ast.Node]bool     // channel field: functions that receive from it, and their outermost functions
+	callSites []*ast.CallExpr                      // every call with arguments (that may pass a channel)
+	rets      []retSite                            // every return statement of a declared function with results
+	decls     []*ast.FuncDecl                      // every declared function
+	calls     map[*types.Func][]*ast.CallExpr      // calls of one of the package's functions, lazily
+	returns   map[*types.Func][]*ast.ReturnStmt    // returns of each of its declared functions, lazily
+	// returnsIndexed is set once returns holds every function's.
+	returnsIndexed bool
+	byName         map[string][]*ast.CallExpr   // callSites by the name they call, lazily
+	uses           map[*types.Func]int          // how many uses of a function there are, lazily
+	scopes         map[*types.Scope]*types.Func // declared functions by their scope, lazily
 
 	stack []ast.Node  // enclosing functions of the node being recorded
 	ends  []token.Pos // where each of them ends
@@ -60,13 +64,18 @@ type Provenance struct {
 	file  *token.File
 	test  bool          // file is a _test.go file
 	tests []*token.File // the package's _test.go files
+	// testSpans are the spans of tests, sorted.
+	testSpans []span
 }
 
-// A site is a call, or a return statement of a declared function.
-type site struct {
-	node ast.Node // *ast.CallExpr or *ast.ReturnStmt
+// A span is the extent of one file: the positions from lo to hi, both
+// included.
+type span struct{ lo, hi token.Pos }
+
+// A retSite is a return statement of a declared function.
+type retSite struct {
+	ret  *ast.ReturnStmt
 	decl *ast.FuncDecl
-	test bool // in a _test.go file
 }
 
 // A Store is one value stored into a field, a collection or a variable.
@@ -99,26 +108,31 @@ var ProvenanceNodes = []ast.Node{
 // type information, files and their file set.
 func NewProvenance(fset *token.FileSet, info *types.Info, pkg *types.Package, files []*ast.File) *Provenance {
 	var tests []*token.File
+	var spans []span
 	for _, f := range files {
 		if scope.InTestFile(fset, f.Pos()) {
-			tests = append(tests, fset.File(f.Pos()))
+			tf := fset.File(f.Pos())
+			tests = append(tests, tf)
+			spans = append(spans, span{token.Pos(tf.Base()), token.Pos(tf.Base() + tf.Size())})
 		}
 	}
+	slices.SortFunc(spans, func(a, b span) int { return int(a.lo - b.lo) })
 	return &Provenance{
-		tests:   tests,
-		fset:    fset,
-		info:    info,
-		pkg:     pkg,
-		direct:  make(map[*types.Var][]Store),
-		elems:   make(map[*types.Var][]Store),
-		unknown: make(map[*types.Var]bool),
-		notify:  make(map[*types.Var]bool),
-		locals:  make(map[*types.Var][]Store),
-		ranges:  make(map[*types.Var]ast.Expr),
-		calls:   make(map[*types.Func][]*ast.CallExpr),
-		returns: make(map[*types.Func][]*ast.ReturnStmt),
-		senders: make(map[*types.Var]map[ast.Node]ast.Node),
-		takers:  make(map[*types.Var]map[ast.Node]bool),
+		tests:     tests,
+		testSpans: spans,
+		fset:      fset,
+		info:      info,
+		pkg:       pkg,
+		direct:    make(map[*types.Var][]Store),
+		elems:     make(map[*types.Var][]Store),
+		unknown:   make(map[*types.Var]bool),
+		notify:    make(map[*types.Var]bool),
+		locals:    make(map[*types.Var][]Store),
+		ranges:    make(map[*types.Var]ast.Expr),
+		calls:     make(map[*types.Func][]*ast.CallExpr),
+		returns:   make(map[*types.Func][]*ast.ReturnStmt),
+		senders:   make(map[*types.Var]map[ast.Node]ast.Node),
+		takers:    make(map[*types.Var]map[ast.Node]bool),
 	}
 }
 
@@ -177,13 +191,16 @@ func (p *Provenance) Record(n ast.Node) {
 		p.ends = append(p.ends, n.End())
 		p.outer = append(p.outer, o)
 	case *ast.AssignStmt:
-		p.assignAll(n.Lhs, n.Rhs)
+		p.assignAll(n.Lhs, n.Rhs, n.Tok == token.DEFINE)
 	case *ast.ValueSpec:
+		if len(n.Values) == 0 {
+			return // var x T: nothing stored
+		}
 		lhs := make([]ast.Expr, len(n.Names))
 		for i, id := range n.Names {
 			lhs[i] = id
 		}
-		p.assignAll(lhs, n.Values)
+		p.assignAll(lhs, n.Values, true)
 	case *ast.CompositeLit:
 		p.compositeLit(n)
 	case *ast.RangeStmt:
@@ -224,12 +241,12 @@ func (p *Provenance) Record(n ast.Node) {
 			return
 		}
 		if len(n.Args) > 0 { // the calls that may pass a channel
-			p.sites = append(p.sites, site{node: n, test: p.test})
+			p.callSites = append(p.callSites, n)
 		}
 	case *ast.ReturnStmt:
 		if len(p.stack) > 0 {
 			if d, ok := p.stack[len(p.stack)-1].(*ast.FuncDecl); ok && d.Type.Results != nil {
-				p.sites = append(p.sites, site{node: n, decl: d})
+				p.rets = append(p.rets, retSite{n, d})
 			}
 		}
 	}
@@ -270,13 +287,18 @@ func (p *Provenance) callsOf(fn *types.Func) []*ast.CallExpr {
 	if out, ok := p.calls[fn]; ok {
 		return out
 	}
-	var out []*ast.CallExpr
-	for _, s := range p.sites {
-		call, ok := s.node.(*ast.CallExpr)
-		if !ok || calleeName(call.Fun) != fn.Name() {
-			continue
+	if p.byName == nil {
+		// One walk of the call sites indexes them by the name they
+		// call, for all the functions asked about.
+		p.byName = make(map[string][]*ast.CallExpr)
+		for _, call := range p.callSites {
+			name := calleeName(call.Fun)
+			p.byName[name] = append(p.byName[name], call)
 		}
-		if f := calls.Callee(p.info, call); f != nil && f.Origin() == fn && (!s.test || p.inTest(fn.Pos())) {
+	}
+	var out []*ast.CallExpr
+	for _, call := range p.byName[fn.Name()] {
+		if f := calls.Callee(p.info, call); f != nil && f.Origin() == fn && (!p.inTest(call.Lparen) || p.inTest(fn.Pos())) {
 			out = append(out, call)
 		}
 	}
@@ -302,17 +324,24 @@ func calleeName(e ast.Expr) string {
 // returnsOf returns the return statements of the package's declared
 // function fn, and caches them.
 func (p *Provenance) returnsOf(fn *types.Func) []*ast.ReturnStmt {
-	if out, ok := p.returns[fn]; ok {
-		return out
-	}
-	var out []*ast.ReturnStmt
-	for _, s := range p.sites {
-		if r, ok := s.node.(*ast.ReturnStmt); ok && p.info.Defs[s.decl.Name] == fn {
-			out = append(out, r)
+	if !p.returnsIndexed {
+		// One walk of the return sites indexes those of every
+		// function.
+		p.returnsIndexed = true
+		var last *ast.FuncDecl
+		var lastFn *types.Func
+		for _, s := range p.rets {
+			r := s.ret
+			if s.decl != last {
+				last = s.decl
+				lastFn, _ = p.info.Defs[s.decl.Name].(*types.Func)
+			}
+			if lastFn != nil {
+				p.returns[lastFn] = append(p.returns[lastFn], r)
+			}
 		}
 	}
-	p.returns[fn] = out
-	return out
+	return p.returns[fn]
 }
 
 // send records that the current function sends on, or closes, the
@@ -352,12 +381,12 @@ func (p *Provenance) skip(obj types.Object) bool {
 }
 
 func (p *Provenance) inTest(pos token.Pos) bool {
-	for _, tf := range p.tests {
-		if token.Pos(tf.Base()) <= pos && pos <= token.Pos(tf.Base()+tf.Size()) {
-			return true
-		}
+	// The last span that starts at or before pos.
+	i, _ := slices.BinarySearchFunc(p.testSpans, pos, func(s span, pos token.Pos) int { return int(s.lo - pos) })
+	if i < len(p.testSpans) && p.testSpans[i].lo == pos {
+		return true
 	}
-	return false
+	return i > 0 && pos <= p.testSpans[i-1].hi
 }
 
 func (p *Provenance) fn() ast.Node {
@@ -389,32 +418,49 @@ func hasChan(t types.Type) bool {
 
 // assignAll records lhs = rhs: one value each, several results of one
 // call (a, b := f()), or a comma-ok form (v, ok := m[k], <-ch, x.(T)).
-func (p *Provenance) assignAll(lhs, rhs []ast.Expr) {
+// def is set when lhs declares its names (:=, var).
+func (p *Provenance) assignAll(lhs, rhs []ast.Expr, def bool) {
 	switch {
 	case len(lhs) == len(rhs):
 		for i := range lhs {
-			p.assign(lhs[i], rhs[i], 0)
+			p.assign(lhs[i], rhs[i], 0, def)
 		}
 	case len(rhs) == 1:
-		if call, ok := ast.Unparen(rhs[0]).(*ast.CallExpr); ok && !p.info.Types[call.Fun].IsType() {
+		// Several variables take the results of a call, never of a
+		// conversion (the code type-checks): no need to ask.
+		if call, ok := ast.Unparen(rhs[0]).(*ast.CallExpr); ok {
 			for i := range lhs {
-				p.assign(lhs[i], call, i)
+				p.assign(lhs[i], call, i, def)
 			}
 		} else {
-			p.assign(lhs[0], rhs[0], 0)
+			p.assign(lhs[0], rhs[0], 0, def)
 		}
 	}
 }
 
-// assign records lhs = rhs (the result-th result of rhs).
-func (p *Provenance) assign(lhs, rhs ast.Expr, result int) {
+// assign records lhs = rhs (the result-th result of rhs). def is set
+// when lhs is a name that := or var declares, or redeclares.
+func (p *Provenance) assign(lhs, rhs ast.Expr, result int, def bool) {
 	info := p.info
 	var t types.Type
+	var obj types.Object // of lhs, a name
 	if id, ok := lhs.(*ast.Ident); ok {
-		// TypeOf looks a defined name up in Types first, in vain.
-		if obj := info.ObjectOf(id); obj != nil {
-			t = obj.Type()
+		if id.Name == "_" {
+			return // stores nothing
 		}
+		// TypeOf looks a defined name up in Types first, in vain;
+		// ObjectOf looks in Defs first, in vain for a name assigned
+		// with =.
+		if def {
+			obj = info.Defs[id]
+		}
+		if obj == nil {
+			obj = info.Uses[id] // assigned, or redeclared by :=
+		}
+		if obj == nil {
+			return
+		}
+		t = obj.Type()
 	} else {
 		t = info.TypeOf(lhs)
 	}
@@ -424,7 +470,10 @@ func (p *Provenance) assign(lhs, rhs ast.Expr, result int) {
 	st := Store{Value: rhs, Result: result, Func: p.fn()}
 	switch l := ast.Unparen(lhs).(type) {
 	case *ast.Ident:
-		if v, ok := info.ObjectOf(l).(*types.Var); ok && !v.IsField() {
+		if obj == nil {
+			obj = info.ObjectOf(l) // a parenthesized name
+		}
+		if v, ok := obj.(*types.Var); ok && !v.IsField() {
 			p.locals[v] = append(p.locals[v], st)
 		}
 	case *ast.SelectorExpr:
