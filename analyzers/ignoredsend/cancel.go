@@ -660,8 +660,11 @@ func (c *checker) fieldInits() map[types.Object]*fieldInit {
 	for n := range c.in.Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		switch x := n.Node().(type) {
 		case *ast.CompositeLit:
+			if !mayBeStruct(x) {
+				continue
+			}
 			st, ok := typeparamsFree(c.info.TypeOf(x)).(*types.Struct)
-			if !ok {
+			if !ok || !c.hasChanField(st) {
 				continue
 			}
 			for i, elt := range x.Elts {
@@ -687,6 +690,30 @@ func (c *checker) fieldInits() map[types.Object]*fieldInit {
 		}
 	}
 	return out
+}
+
+// hasChanField reports whether a field of st is a channel: only then
+// can a literal of st store a channel in a field.
+func (c *checker) hasChanField(st *types.Struct) bool {
+	return memoized(&c.chanStructs, st, func(st *types.Struct) bool {
+		for f := range st.Fields() {
+			if chans.Of(f.Type()) != nil {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// mayBeStruct reports whether a composite literal may set fields: it
+// has elements, and its syntax does not make it an array, slice or map
+// literal. It spares the type lookup of most literals.
+func mayBeStruct(lit *ast.CompositeLit) bool {
+	switch lit.Type.(type) {
+	case *ast.ArrayType, *ast.MapType:
+		return false
+	}
+	return len(lit.Elts) > 0
 }
 
 func typeparamsFree(t types.Type) types.Type {

@@ -21,11 +21,17 @@ func (c *checker) src(pos token.Pos) ([]byte, *token.File) {
 	if tf == nil {
 		return nil, nil
 	}
-	b, err := c.pass.ReadFile(tf.Name())
-	if err != nil || tf.Size() != len(b) {
+	// The checks of one file ask in turn: keep its content (a large
+	// file read for every select of it made most of the analyzer's
+	// garbage).
+	if tf != c.srcFile {
+		c.srcFile = tf
+		c.srcBytes, c.srcErr = c.pass.ReadFile(tf.Name())
+	}
+	if c.srcErr != nil || tf.Size() != len(c.srcBytes) {
 		return nil, nil
 	}
-	return b, tf
+	return c.srcBytes, tf
 }
 
 // scopeAt returns the innermost scope at pos in the current file.

@@ -140,6 +140,10 @@ type checker struct {
 	marked map[*types.Func]*mustCheck
 
 	file *ast.File
+	// srcFile and srcBytes cache the content of the last file src read.
+	srcFile  *token.File
+	srcBytes []byte
+	srcErr   error
 	// isTest is set in _test.go files and in test-helper packages.
 	isTest bool
 	// boolNames are the send-like names whose single bool result must
@@ -150,6 +154,8 @@ type checker struct {
 	locals map[ast.Node]*localFunc
 	// fields records, lazily, what the package stores in channel fields.
 	fields map[types.Object]*fieldInit
+	// chanStructs caches hasChanField.
+	chanStructs map[*types.Struct]bool
 	// polled records, lazily, the channel fields received without waiting.
 	polled map[types.Object]bool
 	// fieldOps records, lazily, the operations on channel fields.

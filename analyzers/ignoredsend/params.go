@@ -1,9 +1,11 @@
 package ignoredsend
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -22,76 +24,267 @@ import (
 const maxParamDepth = 3
 
 // A funcIndex knows the functions declared in the package and where
-// they are called.
+// they are called. Each part is computed on first use: the declarations
+// and the interfaces' method names with walks that skip function bodies
+// (cheap); the calls of one function from the identifiers that denote
+// it in the type information, each found in the syntax, which spares a
+// walk of every call of a large package. Few functions are ever asked
+// about (one or two in nats-server's server package); past
+// maxCallQueries of them, one walk of the calls indexes every function.
 type funcIndex struct {
+	c      *checker
 	decls  map[*types.Func]inspector.Cursor
-	calls  map[*types.Func][]inspector.Cursor // *ast.CallExpr calling the function
-	opaque map[*types.Func]bool               // also used as a value
-	// ifaceMethods are the method names of the package's interfaces: a
-	// method of that name may be called through one.
-	ifaceMethods map[string]bool
+	uses   map[*types.Func]*funcUses
+	all    bool // uses holds every function of the package
+	asked  int  // functions looked up one by one
+	ifaces map[string]bool
+}
+
+// maxCallQueries is how many functions funcIndex looks up one at a time
+// (a scan of the type information's uses each) before it indexes them
+// all in one walk.
+const maxCallQueries = 4
+
+// funcUses are the calls of one function of the package, outside test
+// files (tests call internals with channels of their own; the code
+// under test is judged by its real callers), and whether it is opaque:
+// used as a value, or called as a method expression (T.m(recv, ...):
+// the arguments shift).
+type funcUses struct {
+	calls  []inspector.Cursor // *ast.CallExpr calling the function
+	opaque bool
 }
 
 func (c *checker) funcs() *funcIndex {
-	if c.fnIndex != nil {
-		return c.fnIndex
+	if c.fnIndex == nil {
+		c.fnIndex = &funcIndex{c: c}
 	}
-	x := &funcIndex{
-		decls:        make(map[*types.Func]inspector.Cursor),
-		calls:        make(map[*types.Func][]inspector.Cursor),
-		opaque:       make(map[*types.Func]bool),
-		ifaceMethods: make(map[string]bool),
-	}
-	// The calls of the package's functions come from a walk of the calls
-	// (far fewer than identifiers); any other use, found in the type
-	// information, makes a function opaque.
-	called := make(map[*ast.Ident]bool)
-	for cur := range c.in.Preorder((*ast.FuncDecl)(nil), (*ast.InterfaceType)(nil), (*ast.CallExpr)(nil)) {
-		switch n := cur.Node().(type) {
-		case *ast.FuncDecl:
-			if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
+	return c.fnIndex
+}
+
+// decl returns the declaration, with a body, of the package's function fn.
+func (x *funcIndex) decl(fn *types.Func) (inspector.Cursor, bool) {
+	if x.decls == nil {
+		x.decls = make(map[*types.Func]inspector.Cursor)
+		for cur := range x.c.in.Preorder((*ast.FuncDecl)(nil)) {
+			n := cur.Node().(*ast.FuncDecl)
+			if fn, ok := x.c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
 				x.decls[fn] = cur
 			}
-		case *ast.InterfaceType:
-			for _, m := range n.Methods.List {
+		}
+	}
+	cur, ok := x.decls[fn]
+	return cur, ok
+}
+
+// ifaceMethod reports whether an interface of the package has a method
+// of that name: a method of that name may be called through one.
+func (x *funcIndex) ifaceMethod(name string) bool {
+	if x.ifaces == nil {
+		x.ifaces = make(map[string]bool)
+		for cur := range x.c.in.Preorder((*ast.InterfaceType)(nil)) {
+			for _, m := range cur.Node().(*ast.InterfaceType).Methods.List {
 				for _, name := range m.Names {
-					x.ifaceMethods[name.Name] = true
+					x.ifaces[name.Name] = true
 				}
 			}
-		case *ast.CallExpr:
-			id, methodExpr := c.calledName(n.Fun)
-			if id == nil {
-				continue
+		}
+	}
+	return x.ifaces[name]
+}
+
+// callsOf returns the calls of fn outside test files.
+func (x *funcIndex) callsOf(fn *types.Func) []inspector.Cursor { return x.usesOf(fn).calls }
+
+// opaque reports whether fn is used otherwise than called by name.
+func (x *funcIndex) opaque(fn *types.Func) bool { return x.usesOf(fn).opaque }
+
+var noUses = new(funcUses) // shared: never modified
+
+// usesOf returns the calls and the opacity of fn, computed once.
+func (x *funcIndex) usesOf(fn *types.Func) *funcUses {
+	c := x.c
+	if fn == nil || fn.Pkg() != c.pass.Pkg || fn.Origin() != fn {
+		return noUses // calls are indexed by the origin of the package's functions
+	}
+	if u, ok := x.uses[fn]; ok || x.all {
+		if u == nil {
+			u = noUses
+		}
+		return u
+	}
+	if x.uses == nil {
+		x.uses = make(map[*types.Func]*funcUses)
+	}
+	if x.asked >= maxCallQueries {
+		x.indexAll()
+		return x.usesOf(fn)
+	}
+	x.asked++
+	u, ok := x.usesByIdents(fn)
+	if !ok {
+		u = x.usesByWalk(fn)
+	}
+	x.uses[fn] = u
+	return u
+}
+
+// usesByIdents finds the uses of fn from the identifiers that denote
+// it, far fewer than the package's calls: an identifier that does not
+// name the function of a call makes it opaque. It reports false if an
+// identifier is not found in the syntax.
+func (x *funcIndex) usesByIdents(fn *types.Func) (*funcUses, bool) {
+	c := x.c
+	var ids []*ast.Ident
+	for id, obj := range c.info.Uses {
+		if f, ok := obj.(*types.Func); ok && (f == fn || f.Origin() == fn) {
+			ids = append(ids, id)
+		}
+	}
+	u := new(funcUses)
+	for _, id := range ids {
+		cur, ok := c.in.FindByPos(id.Pos(), id.End())
+		if !ok || cur.Node() != id {
+			return nil, false
+		}
+		call, ok := calledThrough(cur)
+		if !ok {
+			u.opaque = true // used as a value
+			continue
+		}
+		n := call.Node().(*ast.CallExpr)
+		switch {
+		case c.methodExpr(n.Fun):
+			u.opaque = true
+		case !c.inTestFile(n.Pos()):
+			u.calls = append(u.calls, call)
+		}
+	}
+	sortCursors(c.pass.Files, u.calls)
+	return u, true
+}
+
+// usesByWalk finds the uses of fn with a walk of the package's calls.
+func (x *funcIndex) usesByWalk(fn *types.Func) *funcUses {
+	c := x.c
+	// The calls naming fn; any other use, found in the type
+	// information, makes it opaque.
+	u := new(funcUses)
+	called := 0
+	name := fn.Name()
+	for cur := range c.in.Preorder((*ast.CallExpr)(nil)) {
+		n := cur.Node().(*ast.CallExpr)
+		id := calledIdent(n.Fun)
+		if id == nil || id.Name != name {
+			continue
+		}
+		if f, ok := c.info.Uses[id].(*types.Func); !ok || f.Origin() != fn {
+			continue
+		}
+		called++
+		switch {
+		case c.methodExpr(n.Fun):
+			u.opaque = true
+		case !c.inTestFile(n.Pos()):
+			u.calls = append(u.calls, cur)
+		}
+	}
+	if !u.opaque {
+		uses := 0
+		for _, obj := range c.info.Uses {
+			if f, ok := obj.(*types.Func); ok && (f == fn || f.Origin() == fn) {
+				uses++
 			}
-			fn, ok := c.info.Uses[id].(*types.Func)
-			if !ok || fn.Pkg() != c.pass.Pkg {
-				continue
+		}
+		u.opaque = uses > called // used as a value
+	}
+	return u
+}
+
+// calledThrough returns the call whose function expression calls
+// through the identifier at id, as calledIdent finds it.
+func calledThrough(id inspector.Cursor) (inspector.Cursor, bool) {
+	cur := id
+	if cur.ParentEdgeKind() == edge.SelectorExpr_Sel {
+		cur = cur.Parent()
+	}
+	for {
+		switch cur.ParentEdgeKind() {
+		case edge.ParenExpr_X, edge.IndexExpr_X, edge.IndexListExpr_X:
+			cur = cur.Parent()
+		case edge.CallExpr_Fun:
+			return cur.Parent(), true
+		default:
+			return inspector.Cursor{}, false
+		}
+	}
+}
+
+// sortCursors sorts cursors of the files' nodes in the order of a walk
+// of the package: file by file, each in depth-first order.
+func sortCursors(files []*ast.File, curs []inspector.Cursor) {
+	fileOf := func(pos token.Pos) int {
+		for i, f := range files {
+			if f.FileStart <= pos && pos <= f.FileEnd {
+				return i
 			}
-			fn = fn.Origin()
-			called[id] = true
-			switch {
-			case methodExpr:
-				x.opaque[fn] = true // T.m(recv, ...): arguments shift
-			case !c.inTestFile(n.Pos()):
-				// Tests call internals with channels of their own;
-				// the code under test is judged by its real callers.
-				x.calls[fn] = append(x.calls[fn], cur)
-			}
+		}
+		return len(files)
+	}
+	slices.SortFunc(curs, func(a, b inspector.Cursor) int {
+		if d := cmp.Compare(fileOf(a.Node().Pos()), fileOf(b.Node().Pos())); d != 0 {
+			return d
+		}
+		return cmp.Compare(a.Index(), b.Index())
+	})
+}
+
+// indexAll indexes the calls of every function of the package in one
+// walk, as usesOf finds them for one.
+func (x *funcIndex) indexAll() {
+	c := x.c
+	x.all = true
+	uses := make(map[*types.Func]*funcUses)
+	get := func(fn *types.Func) *funcUses {
+		u := uses[fn]
+		if u == nil {
+			u = new(funcUses)
+			uses[fn] = u
+		}
+		return u
+	}
+	called := make(map[*ast.Ident]bool)
+	for cur := range c.in.Preorder((*ast.CallExpr)(nil)) {
+		n := cur.Node().(*ast.CallExpr)
+		id := calledIdent(n.Fun)
+		if id == nil {
+			continue
+		}
+		fn, ok := c.info.Uses[id].(*types.Func)
+		if !ok || fn.Pkg() != c.pass.Pkg {
+			continue
+		}
+		fn = fn.Origin()
+		called[id] = true
+		switch {
+		case c.methodExpr(n.Fun):
+			get(fn).opaque = true
+		case !c.inTestFile(n.Pos()):
+			u := get(fn)
+			u.calls = append(u.calls, cur)
 		}
 	}
 	for id, obj := range c.info.Uses {
 		if fn, ok := obj.(*types.Func); ok && fn.Pkg() == c.pass.Pkg && !called[id] {
-			x.opaque[fn.Origin()] = true // used as a value
+			get(fn.Origin()).opaque = true // used as a value
 		}
 	}
-	c.fnIndex = x
-	return x
+	x.uses = uses
 }
 
-// calledName returns the name a call's function expression calls
-// through ((f)(...), f[T](...), x.m(...)), and whether it is a method
-// expression (T.m(recv, ...)), or nil.
-func (c *checker) calledName(fun ast.Expr) (*ast.Ident, bool) {
+// calledIdent returns the name a call's function expression calls
+// through ((f)(...), f[T](...), x.m(...)), or nil.
+func calledIdent(fun ast.Expr) *ast.Ident {
 	for {
 		switch e := fun.(type) {
 		case *ast.ParenExpr:
@@ -101,12 +294,31 @@ func (c *checker) calledName(fun ast.Expr) (*ast.Ident, bool) {
 		case *ast.IndexListExpr:
 			fun = e.X
 		case *ast.Ident:
-			return e, false
+			return e
+		case *ast.SelectorExpr:
+			return e.Sel
+		default:
+			return nil
+		}
+	}
+}
+
+// methodExpr reports whether a call's function expression is a method
+// expression (T.m(recv, ...)).
+func (c *checker) methodExpr(fun ast.Expr) bool {
+	for {
+		switch e := fun.(type) {
+		case *ast.ParenExpr:
+			fun = e.X
+		case *ast.IndexExpr:
+			fun = e.X
+		case *ast.IndexListExpr:
+			fun = e.X
 		case *ast.SelectorExpr:
 			s := c.info.Selections[e]
-			return e.Sel, s != nil && s.Kind() == types.MethodExpr
+			return s != nil && s.Kind() == types.MethodExpr
 		default:
-			return nil, false
+			return false
 		}
 	}
 }
@@ -154,11 +366,14 @@ func (c *checker) paramOf(at inspector.Cursor, v *types.Var) (paramFunc, bool) {
 			pf.calls = []inspector.Cursor{fn.Parent()}
 		case *ast.FuncDecl:
 			obj, ok := c.info.Defs[n.Name].(*types.Func)
-			x := c.funcs()
-			if !ok || ast.IsExported(n.Name.Name) || x.opaque[obj] || (n.Recv != nil && x.ifaceMethods[n.Name.Name]) {
+			if !ok || ast.IsExported(n.Name.Name) {
 				return paramFunc{}, false
 			}
-			pf.calls = x.calls[obj]
+			x := c.funcs()
+			if x.opaque(obj) || (n.Recv != nil && x.ifaceMethod(n.Name.Name)) {
+				return paramFunc{}, false
+			}
+			pf.calls = x.callsOf(obj)
 		}
 		if len(pf.calls) == 0 || chans.UsesOf(c.info, fn, v).Remade {
 			return paramFunc{}, false
@@ -283,7 +498,7 @@ func (c *checker) calleeFunc(callCur inspector.Cursor) (inspector.Cursor, *types
 	if obj == nil {
 		return inspector.Cursor{}, nil
 	}
-	cur, ok := c.funcs().decls[obj]
+	cur, ok := c.funcs().decl(obj)
 	if !ok {
 		return inspector.Cursor{}, nil
 	}

@@ -66,7 +66,7 @@ func (c *checker) poolPut(cur inspector.Cursor, send *ast.SendStmt) bool {
 	// (p.Put(ctx, &conn{}), p.Put(ctx, dial())) was never handed out.
 	if m, ok := c.info.Defs[fd.Name].(*types.Func); ok {
 		i := paramIndex(m, v)
-		for _, call := range c.funcs().calls[m] {
+		for _, call := range c.funcs().callsOf(m) {
 			args := call.Node().(*ast.CallExpr).Args
 			if i < 0 || i >= len(args) || c.newObject(call, args[i]) {
 				return false

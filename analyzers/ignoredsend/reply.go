@@ -182,8 +182,11 @@ func (c *checker) fieldStoresOf(f types.Object) []fieldStore {
 			}
 			switch x := n.Node().(type) {
 			case *ast.CompositeLit:
+				if !mayBeStruct(x) {
+					continue
+				}
 				st, ok := typeparamsFree(c.info.TypeOf(x)).(*types.Struct)
-				if !ok {
+				if !ok || !c.hasChanField(st) {
 					continue
 				}
 				for i, elt := range x.Elts {
@@ -275,7 +278,7 @@ func (c *checker) followVar(a *chanAliases, v *types.Var, fn inspector.Cursor, d
 					return false // T.m(recv, ...): the arguments shift
 				}
 			}
-			decl, ok := c.funcs().decls[callee.Origin()]
+			decl, ok := c.funcs().decl(callee.Origin())
 			sig := callee.Signature()
 			i := use.ParentEdgeIndex()
 			if !ok || call.Ellipsis.IsValid() || sig.Variadic() && i >= sig.Params().Len()-1 || i >= sig.Params().Len() {

@@ -184,7 +184,7 @@ func (c *checker) dropsWhenFull(fn *types.Func) bool {
 		return v
 	}
 	found := false
-	if decl, ok := c.funcs().decls[fn]; ok {
+	if decl, ok := c.funcs().decl(fn); ok {
 		for n := range decl.Preorder((*ast.SelectStmt)(nil)) {
 			sel := n.Node().(*ast.SelectStmt)
 			sends, dropFalse := false, false
@@ -371,7 +371,7 @@ func (c *checker) handlesDequeued(fn inspector.Cursor) bool {
 }
 
 func (c *checker) passesDequeued(obj *types.Func) bool {
-	for _, call := range c.funcs().calls[obj] {
+	for _, call := range c.funcs().callsOf(obj) {
 		for _, arg := range call.Node().(*ast.CallExpr).Args {
 			switch a := ast.Unparen(arg).(type) {
 			case *ast.UnaryExpr:

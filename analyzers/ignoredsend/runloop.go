@@ -144,7 +144,7 @@ func (c *checker) mayRecover(fn inspector.Cursor) bool {
 				}
 				break
 			}
-			if decl, ok := c.funcs().decls[callee.Origin()]; ok {
+			if decl, ok := c.funcs().decl(callee.Origin()); ok {
 				ast.Inspect(scope.Body(decl), func(n ast.Node) bool {
 					if call, ok := n.(*ast.CallExpr); ok && calls.IsBuiltin(c.info, call, "recover") {
 						recovers = true
@@ -242,7 +242,7 @@ func (c *checker) startedWithGo(fn inspector.Cursor) bool {
 		if !ok {
 			return false
 		}
-		for _, call := range c.funcs().calls[obj] {
+		for _, call := range c.funcs().callsOf(obj) {
 			if call.ParentEdgeKind() == edge.GoStmt_Call {
 				return true
 			}

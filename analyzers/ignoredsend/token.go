@@ -154,7 +154,7 @@ func (c *checker) paidByToken(op inspector.Cursor, v *types.Var, tok types.Objec
 	if !ok || depth >= maxParamDepth {
 		return false
 	}
-	calls := c.funcs().calls[m]
+	calls := c.funcs().callsOf(m)
 	if len(calls) == 0 {
 		return false
 	}
@@ -278,7 +278,7 @@ func (c *checker) privateMethod(fn inspector.Cursor, v *types.Var) (*types.Func,
 		return nil, false
 	}
 	x := c.funcs()
-	if x.opaque[m] || x.ifaceMethods[m.Name()] {
+	if x.opaque(m) || x.ifaceMethod(m.Name()) {
 		return nil, false
 	}
 	return m, true
@@ -294,7 +294,7 @@ func (c *checker) oncePerObject(fn inspector.Cursor, v *types.Var) bool {
 	if !ok {
 		return false
 	}
-	calls := c.funcs().calls[m]
+	calls := c.funcs().callsOf(m)
 	if len(calls) != 1 {
 		return false
 	}
@@ -368,7 +368,7 @@ func (c *checker) freshValue(e ast.Expr, i, depth int) bool {
 	if f == nil {
 		return false
 	}
-	decl, ok := c.funcs().decls[f]
+	decl, ok := c.funcs().decl(f)
 	if !ok {
 		return false
 	}

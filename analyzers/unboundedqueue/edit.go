@@ -30,8 +30,13 @@ func (c *checker) source(start, end token.Pos) (string, bool) {
 	if tf == nil || !end.IsValid() || end < start || int(end) > tf.Base()+tf.Size() {
 		return "", false
 	}
-	src, err := c.pass.ReadFile(tf.Name())
-	if err != nil {
+	// The fixes of one file ask in turn: keep its content.
+	if tf != c.srcFile {
+		c.srcFile = tf
+		c.srcBytes, c.srcErr = c.pass.ReadFile(tf.Name())
+	}
+	src := c.srcBytes
+	if c.srcErr != nil {
 		return "", false
 	}
 	s, e := tf.Offset(start), tf.Offset(end)

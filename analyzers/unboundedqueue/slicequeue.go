@@ -1,11 +1,13 @@
 package unboundedqueue
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -718,26 +720,158 @@ func (c *checker) calledOnlyBy(fn ast.Node, fns map[ast.Node]bool) bool {
 }
 
 // callersOf returns the innermost functions holding the calls of fn in
-// the package's non-test files.
+// the package's non-test files. Few functions are asked about (one in
+// nats-server's server package): each of the first maxCallerQueries is
+// looked up from the identifiers that denote it, which spares a walk of
+// every call of a large package; then one walk indexes every function.
 func (c *checker) callersOf(fn *types.Func) []ast.Node {
+	fn = fn.Origin()
+	if fn.Pkg() != c.pass.Pkg {
+		return nil // only the package's own functions have callers here
+	}
+	if nodes, ok := c.callers[fn]; ok || c.callersAll {
+		return nodes
+	}
+	if c.callersAsked >= maxCallerQueries {
+		c.callers = c.indexCallers(nil)
+		c.callersAll = true
+		return c.callers[fn]
+	}
+	c.callersAsked++
 	if c.callers == nil {
 		c.callers = make(map[*types.Func][]ast.Node)
-		for cur := range fileinspect.Of(c.pass).Preorder((*ast.CallExpr)(nil)) {
-			call := cur.Node().(*ast.CallExpr)
-			if scope.InTestFile(c.pass.Fset, call.Pos()) {
-				continue
-			}
-			f := calls.Callee(c.info, call)
-			if f == nil || f.Pkg() != c.pass.Pkg {
-				continue
-			}
-			if enc, ok := scope.Func(cur); ok {
-				f = f.Origin()
-				c.callers[f] = append(c.callers[f], enc.Node())
-			}
+	}
+	nodes, ok := c.callersByIdents(fn)
+	if !ok {
+		nodes = c.indexCallers(fn)[fn]
+	}
+	c.callers[fn] = nodes
+	return nodes
+}
+
+// callersByIdents finds the callers of fn from the identifiers that
+// denote it, far fewer than the package's calls. It reports false if an
+// identifier is not found in the syntax.
+func (c *checker) callersByIdents(fn *types.Func) ([]ast.Node, bool) {
+	in := fileinspect.Of(c.pass)
+	var ids []*ast.Ident
+	for id, obj := range c.info.Uses {
+		if f, ok := obj.(*types.Func); ok && (f == fn || f.Origin() == fn) {
+			ids = append(ids, id)
 		}
 	}
-	return c.callers[fn.Origin()]
+	type site struct{ call, enc inspector.Cursor }
+	var sites []site
+	for _, id := range ids {
+		cur, ok := in.FindByPos(id.Pos(), id.End())
+		if !ok || cur.Node() != id {
+			return nil, false
+		}
+		call, ok := calledThrough(cur)
+		if !ok || scope.InTestFile(c.pass.Fset, call.Node().Pos()) {
+			continue
+		}
+		f := calls.Callee(c.info, call.Node().(*ast.CallExpr))
+		if f == nil || f.Pkg() != c.pass.Pkg || f.Origin() != fn {
+			continue
+		}
+		if enc, ok := scope.Func(call); ok {
+			sites = append(sites, site{call, enc})
+		}
+	}
+	// In the order of a walk of the package: file by file, each in
+	// depth-first order.
+	fileOf := func(pos token.Pos) int {
+		for i, f := range c.pass.Files {
+			if f.FileStart <= pos && pos <= f.FileEnd {
+				return i
+			}
+		}
+		return len(c.pass.Files)
+	}
+	slices.SortFunc(sites, func(a, b site) int {
+		if d := cmp.Compare(fileOf(a.call.Node().Pos()), fileOf(b.call.Node().Pos())); d != 0 {
+			return d
+		}
+		return cmp.Compare(a.call.Index(), b.call.Index())
+	})
+	var nodes []ast.Node
+	for _, s := range sites {
+		nodes = append(nodes, s.enc.Node())
+	}
+	return nodes, true
+}
+
+// calledThrough returns the call whose function expression calls
+// through the identifier at id, as calledIdent finds it.
+func calledThrough(id inspector.Cursor) (inspector.Cursor, bool) {
+	cur := id
+	if cur.ParentEdgeKind() == edge.SelectorExpr_Sel {
+		cur = cur.Parent()
+	}
+	for {
+		switch cur.ParentEdgeKind() {
+		case edge.ParenExpr_X, edge.IndexExpr_X, edge.IndexListExpr_X:
+			cur = cur.Parent()
+		case edge.CallExpr_Fun:
+			return cur.Parent(), true
+		default:
+			return inspector.Cursor{}, false
+		}
+	}
+}
+
+// maxCallerQueries is how many functions callersOf looks up one at a
+// time (a scan of the type information's uses each) before it indexes
+// them all in one walk.
+const maxCallerQueries = 2
+
+// indexCallers maps the functions of the package (only, if it is not
+// nil) to the innermost functions calling them outside test files.
+func (c *checker) indexCallers(only *types.Func) map[*types.Func][]ast.Node {
+	callers := make(map[*types.Func][]ast.Node)
+	for cur := range fileinspect.Of(c.pass).Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if only != nil {
+			if id := calledIdent(call.Fun); id == nil || id.Name != only.Name() {
+				continue // cannot call it
+			}
+		}
+		if scope.InTestFile(c.pass.Fset, call.Pos()) {
+			continue
+		}
+		f := calls.Callee(c.info, call)
+		if f == nil || f.Pkg() != c.pass.Pkg || only != nil && f.Origin() != only {
+			continue
+		}
+		if enc, ok := scope.Func(cur); ok {
+			f = f.Origin()
+			callers[f] = append(callers[f], enc.Node())
+		}
+	}
+	return callers
+}
+
+// calledIdent returns the name a call's function expression calls
+// through ((f)(...), f[T](...), x.m(...)), or nil: every call that
+// [calls.Callee] resolves calls its name.
+func calledIdent(fun ast.Expr) *ast.Ident {
+	for {
+		switch e := fun.(type) {
+		case *ast.ParenExpr:
+			fun = e.X
+		case *ast.IndexExpr:
+			fun = e.X
+		case *ast.IndexListExpr:
+			fun = e.X
+		case *ast.Ident:
+			return e
+		case *ast.SelectorExpr:
+			return e.Sel
+		default:
+			return nil
+		}
+	}
 }
 
 // trimmedAfter reports whether the pushing function, after the append,

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strconv"
 
@@ -177,11 +178,21 @@ type checker struct {
 	// callers maps the functions of the package to the innermost
 	// functions calling them (test files left out), built lazily.
 	callers map[*types.Func][]ast.Node
+	// callersAll is set once callers holds every function, and
+	// callersAsked counts the functions looked up one by one before.
+	callersAll   bool
+	callersAsked int
 	// boundNames are the constants slice-queue fixes declare, by queue.
 	boundNames map[queueKey]string
 	deferred   []func()
 
 	typeCache map[types.Type]uint8
+
+	// srcFile and srcBytes cache the content of the last file source
+	// read.
+	srcFile  *token.File
+	srcBytes []byte
+	srcErr   error
 
 	// mayDecode is set when the package can decode integers from
 	// untrusted input (it imports encoding/binary, or strconv and

@@ -12,8 +12,16 @@ import (
 
 // call dispatches a call expression to the checks it may concern.
 func (c *checker) call(cur inspector.Cursor, call *ast.CallExpr) {
+	if len(call.Args) == 0 {
+		// Every call checked below takes arguments (make, copy,
+		// io.ReadAll(r), g.Go(f), sort.Slice(q, less), ...), and
+		// recordArgs has nothing to record.
+		return
+	}
+	var fn *types.Func
 	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-		if b, ok := c.info.Uses[id].(*types.Builtin); ok {
+		obj := c.info.Uses[id]
+		if b, ok := obj.(*types.Builtin); ok {
 			switch b.Name() {
 			case "make":
 				c.makeCall(cur, call)
@@ -22,8 +30,10 @@ func (c *checker) call(cur inspector.Cursor, call *ast.CallExpr) {
 			}
 			return
 		}
+		fn, _ = obj.(*types.Func) // what calls.Callee finds, without a second look-up
+	} else {
+		fn = calls.Callee(c.info, call)
 	}
-	fn := calls.Callee(c.info, call)
 	if fn == nil || fn.Pkg() == nil {
 		return
 	}
@@ -80,8 +90,11 @@ func (c *checker) recordArgs(call *ast.CallExpr, fn *types.Func) {
 		if i >= params.Len() || fn.Signature().Variadic() && i >= params.Len()-1 {
 			break
 		}
+		p := params.At(i)
+		if _, basic := types.Unalias(p.Type()).(*types.Basic); basic {
+			continue // no reader is assignable to a basic type
+		}
 		if c.isReader(c.info.TypeOf(a)) {
-			p := params.At(i)
 			c.readers[p] = append(c.readers[p], a)
 		}
 	}
@@ -95,7 +108,10 @@ func (c *checker) assign(cur inspector.Cursor, as *ast.AssignStmt) {
 		// c, err := ln.Accept(): the call stands for its results.
 		if tuple, ok := c.info.TypeOf(as.Rhs[0]).(*types.Tuple); ok && tuple.Len() == len(as.Lhs) {
 			for i, l := range as.Lhs {
-				if obj := objOf(c.info, l); obj != nil && c.isReader(tuple.At(i).Type()) {
+				if !c.isReader(tuple.At(i).Type()) {
+					continue
+				}
+				if obj := objOf(c.info, l); obj != nil {
 					c.readers[obj] = append(c.readers[obj], as.Rhs[0])
 				}
 			}
@@ -149,9 +165,16 @@ func keyField(info *types.Info, kv *ast.KeyValueExpr) (*types.Var, bool) {
 // recordReader records a reader assigned to a variable or field, so
 // that reads from it can be traced to a connection or request body.
 func (c *checker) recordReader(l, r ast.Expr) {
-	obj := objOf(c.info, l)
-	if obj == nil || !c.isReader(c.info.TypeOf(r)) || c.inTestFile() {
+	if c.inTestFile() {
 		return
 	}
-	c.readers[obj] = append(c.readers[obj], r)
+	if _, ok := ast.Unparen(r).(*ast.FuncLit); ok {
+		return // its type is its signature: no Read method
+	}
+	if !c.isReader(c.info.TypeOf(r)) {
+		return
+	}
+	if obj := objOf(c.info, l); obj != nil {
+		c.readers[obj] = append(c.readers[obj], r)
+	}
 }
