@@ -85,52 +85,30 @@ func analyzeInBatches(patterns []string, tests bool, suite []*analysis.Analyzer,
 		return err
 	}
 	reportErrors(roots) // listing errors; parse and type errors come per batch
-	// One batch is loaded while the one before is analyzed: loading
-	// waits on export data and on a package's imports, analysis on the
-	// largest package of its batch, and each fills the other's idle
-	// time. The unbuffered channel keeps it to one batch ahead.
-	type loaded struct {
-		pkgs   []*packages.Package
-		errors []string
-	}
-	batches := make(chan loaded)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		defer close(batches)
-		deps := newExportCache(token.NewFileSet())
-		for _, batch := range batchesOf(roots, batchBudget) {
-			listed := make([]int, len(batch))
-			for i, p := range batch {
-				listed[i] = len(p.Errors)
-			}
-			deps.checkAll(batch)
-			errs := deps.takeErrors()
-			for i, p := range batch {
-				for _, e := range p.Errors[listed[i]:] {
-					errs = append(errs, e.Error())
-				}
-			}
-			// Test variants of dependencies ("q [p.test]") serve
-			// only p's test packages, which are all in this batch.
-			deps.dropVariants()
-			select {
-			case batches <- loaded{batch, errs}:
-			case <-stop:
-				return
-			}
+	deps := newExportCache(token.NewFileSet())
+	for _, batch := range batchesOf(roots, batchBudget) {
+		listed := make([]int, len(batch))
+		for i, p := range batch {
+			listed[i] = len(p.Errors)
 		}
-	}()
-	for batch := range batches {
-		for _, msg := range batch.errors {
+		deps.checkAll(batch)
+		for _, msg := range deps.takeErrors() {
 			loadErr(msg)
 		}
-		graph, err := checker.Analyze(suite, batch.pkgs, nil)
+		for i, p := range batch {
+			for _, e := range p.Errors[listed[i]:] {
+				loadErr(e.Error())
+			}
+		}
+		graph, err := checker.Analyze(suite, batch, nil)
 		if err != nil {
 			return err
 		}
 		each(graph)
-		release(batch.pkgs)
+		release(batch)
+		// Test variants of dependencies ("q [p.test]") serve only p's
+		// test packages, which were all in this batch.
+		deps.dropVariants()
 	}
 	return nil
 }
@@ -198,30 +176,39 @@ func release(batch []*packages.Package) {
 	}
 }
 
-// An exportCache holds the types of every dependency, read from the
-// export data that go list produced, once for the whole run: other
-// packages, root or not, see a package only through its export data,
-// so every package has one identity in the run whatever the batch. A
-// root is also type-checked from source, for its own analysis only.
+// An exportCache holds the types of the packages that root packages
+// import, read from the export data that go list produced, for the whole
+// run. As with go/packages, only the direct imports of a root are read:
+// export data describes what it needs of indirect dependencies, which
+// stay partial packages that later reads complete. Other packages, root
+// or not, see a package only this way, so every package has one identity
+// in the run whatever the batch; a root is also type-checked from source,
+// for its own analysis only.
+//
+// Batches run one after the other. Reading export data completes
+// partial packages, which analyses of the previous batch could be
+// looking at: it must not overlap them.
 type exportCache struct {
 	fset *token.FileSet
 	cpu  chan struct{} // parsing and type-checking in parallel, up to GOMAXPROCS
 
-	mu     sync.Mutex // guards nodes and errors
+	// mu guards nodes, plain, variants and errors. It is held while
+	// export data is read, because gcexportdata.Read may complete any
+	// package of the view it is given and extends plain: reads are
+	// sequential, as in go/packages.
+	mu     sync.Mutex
 	nodes  map[string]*exportNode
 	errors []string
-
-	// gcexportdata.Read may complete any package of the view it is
-	// given, so reads are sequential, as in go/packages. readMu also
-	// guards plain and variants.
-	readMu   sync.Mutex
-	plain    map[string]*types.Package // by path: every package read but test variants
-	variants map[string]bool           // by ID: see seesVariants
+	// plain holds, by path, the package of every path outside test
+	// variants, read or partial: one per path in the run.
+	plain    map[string]*types.Package
+	variants map[string]bool // by ID: see seesVariants
 }
 
 type exportNode struct {
+	pkg   *packages.Package
 	once  sync.Once
-	types *types.Package
+	types *types.Package // complete once read, partial until then
 	err   error
 }
 
@@ -235,15 +222,41 @@ func newExportCache(fset *token.FileSet) *exportCache {
 	}
 }
 
+// node returns p's node, with a partial package if p was never read.
+// c.mu must be held.
 func (c *exportCache) node(p *packages.Package) *exportNode {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	n := c.nodes[p.ID]
 	if n == nil {
-		n = new(exportNode)
+		n = &exportNode{pkg: p}
+		switch {
+		case p.PkgPath == "unsafe":
+			n.types = types.Unsafe
+		case c.seesVariants(p):
+			n.types = types.NewPackage(p.PkgPath, p.Name)
+		default:
+			n.types = c.plain[p.PkgPath]
+			if n.types == nil {
+				n.types = types.NewPackage(p.PkgPath, p.Name)
+				c.plain[p.PkgPath] = n.types
+			}
+		}
 		c.nodes[p.ID] = n
 	}
 	return n
+}
+
+// seesVariants reports whether p is a test variant or depends on one.
+// c.mu must be held.
+func (c *exportCache) seesVariants(p *packages.Package) bool {
+	v, ok := c.variants[p.ID]
+	if !ok {
+		v = strings.Contains(p.ID, " [")
+		for _, imp := range p.Imports {
+			v = v || c.seesVariants(imp)
+		}
+		c.variants[p.ID] = v
+	}
+	return v
 }
 
 // dropVariants forgets the test variants of dependencies.
@@ -266,90 +279,67 @@ func (c *exportCache) takeErrors() []string {
 	return errs
 }
 
-// load returns the types of p from its export data, reading its
-// dependencies' first.
+// load returns the complete types of p, read from its export data.
 func (c *exportCache) load(p *packages.Package) (*types.Package, error) {
+	c.mu.Lock()
 	n := c.node(p)
+	c.mu.Unlock()
 	n.once.Do(func() {
 		if p.PkgPath == "unsafe" {
-			n.types = types.Unsafe
 			return
 		}
-		var wg sync.WaitGroup
-		for _, imp := range p.Imports {
-			wg.Go(func() { c.load(imp) })
-		}
-		wg.Wait()
-		n.types, n.err = c.read(p)
-		if n.err != nil && len(p.Errors) == 0 { // else go list said why
-			c.mu.Lock()
-			c.errors = append(c.errors, fmt.Sprintf("-: %v", n.err))
-			c.mu.Unlock()
+		if n.err = c.read(n); n.err != nil {
+			n.types = nil
+			if len(p.Errors) == 0 { // else go list said why
+				c.mu.Lock()
+				c.errors = append(c.errors, fmt.Sprintf("-: %v", n.err))
+				c.mu.Unlock()
+			}
 		}
 	})
 	return n.types, n.err
 }
 
-func (c *exportCache) read(p *packages.Package) (*types.Package, error) {
+func (c *exportCache) read(n *exportNode) error {
+	p := n.pkg
 	if p.ExportFile == "" {
-		return nil, fmt.Errorf("no export data for %s", p.ID)
+		return fmt.Errorf("no export data for %s", p.ID)
 	}
 	f, err := os.Open(p.ExportFile)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	r, err := gcexportdata.NewReader(bufio.NewReader(f))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %v", p.ExportFile, err)
+		return fmt.Errorf("reading %s: %v", p.ExportFile, err)
 	}
-	c.readMu.Lock()
-	defer c.readMu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	// gcexportdata knows packages by path. Outside test variants a path
-	// names one package in the run, so the packages read so far are the
-	// view; a test variant ("q [p.test]", path q) and what imports one
-	// see their own dependencies by path.
-	variant := c.seesVariants(p)
+	// names one package in the run, so the view is plain, which the read
+	// may extend; a test variant ("q [p.test]", path q) and what imports
+	// one see their own dependencies by path.
 	view := c.plain
-	if variant {
-		view = make(map[string]*types.Package)
+	if c.seesVariants(p) {
+		view = map[string]*types.Package{p.PkgPath: n.types}
 		seen := make(map[string]bool)
 		var visit func(imports map[string]*packages.Package)
 		visit = func(imports map[string]*packages.Package) {
 			for _, imp := range imports {
 				if !seen[imp.ID] {
 					seen[imp.ID] = true
-					if n := c.node(imp); n.types != nil { // loaded: every dependency is
-						view[imp.PkgPath] = n.types
-					}
+					view[imp.PkgPath] = c.node(imp).types
 					visit(imp.Imports)
 				}
 			}
 		}
 		visit(p.Imports)
 	}
-	t, err := gcexportdata.Read(r, c.fset, view, p.PkgPath)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %v", p.ExportFile, err)
+	if _, err := gcexportdata.Read(r, c.fset, view, p.PkgPath); err != nil {
+		return fmt.Errorf("reading %s: %v", p.ExportFile, err)
 	}
-	if !variant {
-		c.plain[p.PkgPath] = t
-	}
-	return t, nil
-}
-
-// seesVariants reports whether p is a test variant or depends on one.
-// c.readMu must be held.
-func (c *exportCache) seesVariants(p *packages.Package) bool {
-	v, ok := c.variants[p.ID]
-	if !ok {
-		v = strings.Contains(p.ID, " [")
-		for _, imp := range p.Imports {
-			v = v || c.seesVariants(imp)
-		}
-		c.variants[p.ID] = v
-	}
-	return v
+	return nil
 }
 
 // checkAll type-checks the root packages of a batch from source, in
