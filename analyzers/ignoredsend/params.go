@@ -1,7 +1,6 @@
 package ignoredsend
 
 import (
-	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -10,6 +9,7 @@ import (
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/chans"
 	"github.com/bplint/bplint/analyzers/internal/scope"
 )
@@ -147,7 +147,7 @@ func (x *funcIndex) usesByIdents(fn *types.Func) (*funcUses, bool) {
 		if !ok || cur.Node() != id {
 			return nil, false
 		}
-		call, ok := calledThrough(cur)
+		call, ok := calls.CalledThrough(cur)
 		if !ok {
 			u.opaque = true // used as a value
 			continue
@@ -160,7 +160,7 @@ func (x *funcIndex) usesByIdents(fn *types.Func) (*funcUses, bool) {
 			u.calls = append(u.calls, call)
 		}
 	}
-	sortCursors(c.pass.Files, u.calls)
+	slices.SortFunc(u.calls, c.in.Compare)
 	return u, true
 }
 
@@ -174,7 +174,7 @@ func (x *funcIndex) usesByWalk(fn *types.Func) *funcUses {
 	name := fn.Name()
 	for cur := range c.in.Preorder((*ast.CallExpr)(nil)) {
 		n := cur.Node().(*ast.CallExpr)
-		id := calledIdent(n.Fun)
+		id := calls.CalledIdent(n.Fun)
 		if id == nil || id.Name != name {
 			continue
 		}
@@ -201,44 +201,6 @@ func (x *funcIndex) usesByWalk(fn *types.Func) *funcUses {
 	return u
 }
 
-// calledThrough returns the call whose function expression calls
-// through the identifier at id, as calledIdent finds it.
-func calledThrough(id inspector.Cursor) (inspector.Cursor, bool) {
-	cur := id
-	if cur.ParentEdgeKind() == edge.SelectorExpr_Sel {
-		cur = cur.Parent()
-	}
-	for {
-		switch cur.ParentEdgeKind() {
-		case edge.ParenExpr_X, edge.IndexExpr_X, edge.IndexListExpr_X:
-			cur = cur.Parent()
-		case edge.CallExpr_Fun:
-			return cur.Parent(), true
-		default:
-			return inspector.Cursor{}, false
-		}
-	}
-}
-
-// sortCursors sorts cursors of the files' nodes in the order of a walk
-// of the package: file by file, each in depth-first order.
-func sortCursors(files []*ast.File, curs []inspector.Cursor) {
-	fileOf := func(pos token.Pos) int {
-		for i, f := range files {
-			if f.FileStart <= pos && pos <= f.FileEnd {
-				return i
-			}
-		}
-		return len(files)
-	}
-	slices.SortFunc(curs, func(a, b inspector.Cursor) int {
-		if d := cmp.Compare(fileOf(a.Node().Pos()), fileOf(b.Node().Pos())); d != 0 {
-			return d
-		}
-		return cmp.Compare(a.Index(), b.Index())
-	})
-}
-
 // indexAll indexes the calls of every function of the package in one
 // walk, as usesOf finds them for one.
 func (x *funcIndex) indexAll() {
@@ -256,7 +218,7 @@ func (x *funcIndex) indexAll() {
 	called := make(map[*ast.Ident]bool)
 	for cur := range c.in.Preorder((*ast.CallExpr)(nil)) {
 		n := cur.Node().(*ast.CallExpr)
-		id := calledIdent(n.Fun)
+		id := calls.CalledIdent(n.Fun)
 		if id == nil {
 			continue
 		}
@@ -280,27 +242,6 @@ func (x *funcIndex) indexAll() {
 		}
 	}
 	x.uses = uses
-}
-
-// calledIdent returns the name a call's function expression calls
-// through ((f)(...), f[T](...), x.m(...)), or nil.
-func calledIdent(fun ast.Expr) *ast.Ident {
-	for {
-		switch e := fun.(type) {
-		case *ast.ParenExpr:
-			fun = e.X
-		case *ast.IndexExpr:
-			fun = e.X
-		case *ast.IndexListExpr:
-			fun = e.X
-		case *ast.Ident:
-			return e
-		case *ast.SelectorExpr:
-			return e.Sel
-		default:
-			return nil
-		}
-	}
 }
 
 // methodExpr reports whether a call's function expression is a method

@@ -529,7 +529,7 @@ func (st *state) collectCall(fn *fnInfo, c inspector.Cursor, call *ast.CallExpr)
 		}
 		return
 	}
-	if name := callName(call.Fun); name != "Wait" && name != "Done" && name != "Add" && name != "Go" {
+	if name := calls.CalledName(call.Fun); name != "Wait" && name != "Done" && name != "Add" && name != "Go" {
 		// Only a go statement needs the callee of this call now
 		// (see statics).
 		switch c.ParentEdgeKind() {
@@ -604,23 +604,6 @@ func (st *state) statics(fn *fnInfo) *fnInfo {
 		fn.calls = kept
 	}
 	return fn
-}
-
-// callName returns the name of the function or method a call's
-// function expression names, or "": the name of its callee, if it has
-// one (see typeutil.Callee).
-func callName(e ast.Expr) string {
-	switch f := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		return f.Name
-	case *ast.SelectorExpr:
-		return f.Sel.Name
-	case *ast.IndexExpr:
-		return callName(f.X)
-	case *ast.IndexListExpr:
-		return callName(f.X)
-	}
-	return ""
 }
 
 // funcObj returns the function a function-valued expression names.

@@ -1,7 +1,6 @@
 package unboundedqueue
 
 import (
-	"cmp"
 	"fmt"
 	"go/ast"
 	"go/constant"
@@ -767,7 +766,7 @@ func (c *checker) callersByIdents(fn *types.Func) ([]ast.Node, bool) {
 		if !ok || cur.Node() != id {
 			return nil, false
 		}
-		call, ok := calledThrough(cur)
+		call, ok := calls.CalledThrough(cur)
 		if !ok || scope.InTestFile(c.pass.Fset, call.Node().Pos()) {
 			continue
 		}
@@ -779,46 +778,13 @@ func (c *checker) callersByIdents(fn *types.Func) ([]ast.Node, bool) {
 			sites = append(sites, site{call, enc})
 		}
 	}
-	// In the order of a walk of the package: file by file, each in
-	// depth-first order.
-	fileOf := func(pos token.Pos) int {
-		for i, f := range c.pass.Files {
-			if f.FileStart <= pos && pos <= f.FileEnd {
-				return i
-			}
-		}
-		return len(c.pass.Files)
-	}
-	slices.SortFunc(sites, func(a, b site) int {
-		if d := cmp.Compare(fileOf(a.call.Node().Pos()), fileOf(b.call.Node().Pos())); d != 0 {
-			return d
-		}
-		return cmp.Compare(a.call.Index(), b.call.Index())
-	})
+	// In the order of a walk of the package.
+	slices.SortFunc(sites, func(a, b site) int { return in.Compare(a.call, b.call) })
 	var nodes []ast.Node
 	for _, s := range sites {
 		nodes = append(nodes, s.enc.Node())
 	}
 	return nodes, true
-}
-
-// calledThrough returns the call whose function expression calls
-// through the identifier at id, as calledIdent finds it.
-func calledThrough(id inspector.Cursor) (inspector.Cursor, bool) {
-	cur := id
-	if cur.ParentEdgeKind() == edge.SelectorExpr_Sel {
-		cur = cur.Parent()
-	}
-	for {
-		switch cur.ParentEdgeKind() {
-		case edge.ParenExpr_X, edge.IndexExpr_X, edge.IndexListExpr_X:
-			cur = cur.Parent()
-		case edge.CallExpr_Fun:
-			return cur.Parent(), true
-		default:
-			return inspector.Cursor{}, false
-		}
-	}
 }
 
 // maxCallerQueries is how many functions callersOf looks up one at a
@@ -833,7 +799,7 @@ func (c *checker) indexCallers(only *types.Func) map[*types.Func][]ast.Node {
 	for cur := range fileinspect.Of(c.pass).Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		if only != nil {
-			if id := calledIdent(call.Fun); id == nil || id.Name != only.Name() {
+			if id := calls.CalledIdent(call.Fun); id == nil || id.Name != only.Name() {
 				continue // cannot call it
 			}
 		}
@@ -850,28 +816,6 @@ func (c *checker) indexCallers(only *types.Func) map[*types.Func][]ast.Node {
 		}
 	}
 	return callers
-}
-
-// calledIdent returns the name a call's function expression calls
-// through ((f)(...), f[T](...), x.m(...)), or nil: every call that
-// [calls.Callee] resolves calls its name.
-func calledIdent(fun ast.Expr) *ast.Ident {
-	for {
-		switch e := fun.(type) {
-		case *ast.ParenExpr:
-			fun = e.X
-		case *ast.IndexExpr:
-			fun = e.X
-		case *ast.IndexListExpr:
-			fun = e.X
-		case *ast.Ident:
-			return e
-		case *ast.SelectorExpr:
-			return e.Sel
-		default:
-			return nil
-		}
-	}
 }
 
 // trimmedAfter reports whether the pushing function, after the append,

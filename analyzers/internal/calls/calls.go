@@ -6,6 +6,8 @@ import (
 	"go/ast"
 	"go/types"
 
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -14,6 +16,56 @@ import (
 func Callee(info *types.Info, call *ast.CallExpr) *types.Func {
 	fn, _ := typeutil.Callee(info, call).(*types.Func)
 	return fn
+}
+
+// CalledIdent returns the name a call's function expression calls
+// through ((f)(...), f[T](...), x.m(...)), or nil: every call that
+// [Callee] resolves calls its name, so calls of a function can be found
+// by name before any type lookup.
+func CalledIdent(fun ast.Expr) *ast.Ident {
+	for {
+		switch e := fun.(type) {
+		case *ast.ParenExpr:
+			fun = e.X
+		case *ast.IndexExpr:
+			fun = e.X
+		case *ast.IndexListExpr:
+			fun = e.X
+		case *ast.Ident:
+			return e
+		case *ast.SelectorExpr:
+			return e.Sel
+		default:
+			return nil
+		}
+	}
+}
+
+// CalledName returns the name of CalledIdent(fun), or "".
+func CalledName(fun ast.Expr) string {
+	if id := CalledIdent(fun); id != nil {
+		return id.Name
+	}
+	return ""
+}
+
+// CalledThrough returns the call whose function expression calls
+// through the identifier at id, as CalledIdent finds it.
+func CalledThrough(id inspector.Cursor) (inspector.Cursor, bool) {
+	cur := id
+	if cur.ParentEdgeKind() == edge.SelectorExpr_Sel {
+		cur = cur.Parent()
+	}
+	for {
+		switch cur.ParentEdgeKind() {
+		case edge.ParenExpr_X, edge.IndexExpr_X, edge.IndexListExpr_X:
+			cur = cur.Parent()
+		case edge.CallExpr_Fun:
+			return cur.Parent(), true
+		default:
+			return inspector.Cursor{}, false
+		}
+	}
 }
 
 // IsFunc reports whether fn is the package-level function pkgPath.name.

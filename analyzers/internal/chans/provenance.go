@@ -292,7 +292,7 @@ func (p *Provenance) callsOf(fn *types.Func) []*ast.CallExpr {
 		// call, for all the functions asked about.
 		p.byName = make(map[string][]*ast.CallExpr)
 		for _, call := range p.callSites {
-			name := calleeName(call.Fun)
+			name := calls.CalledName(call.Fun)
 			p.byName[name] = append(p.byName[name], call)
 		}
 	}
@@ -304,21 +304,6 @@ func (p *Provenance) callsOf(fn *types.Func) []*ast.CallExpr {
 	}
 	p.calls[fn] = out
 	return out
-}
-
-// calleeName returns the name a call's function expression ends with.
-func calleeName(e ast.Expr) string {
-	switch f := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		return f.Name
-	case *ast.SelectorExpr:
-		return f.Sel.Name
-	case *ast.IndexExpr:
-		return calleeName(f.X)
-	case *ast.IndexListExpr:
-		return calleeName(f.X)
-	}
-	return ""
 }
 
 // returnsOf returns the return statements of the package's declared

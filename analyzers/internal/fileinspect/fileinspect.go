@@ -17,6 +17,7 @@
 package fileinspect
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"iter"
@@ -137,6 +138,17 @@ func (p *Package) fileAt(pos token.Pos) (int, bool) {
 		return 0, false
 	}
 	return i, true
+}
+
+// Compare orders cursors of the package's files as a walk of the package
+// visits them: file by file, each in depth-first order.
+func (p *Package) Compare(a, b inspector.Cursor) int {
+	i, _ := p.fileAt(a.Node().Pos())
+	j, _ := p.fileAt(b.Node().Pos())
+	if i != j {
+		return cmp.Compare(i, j)
+	}
+	return cmp.Compare(a.Index(), b.Index())
 }
 
 // Contains reports whether a contains or is b. Unlike
