@@ -29,9 +29,9 @@ import (
 // analyzer declares facts, bplint lists the packages once (go list,
 // with export data, as go/packages does for multichecker), then
 // type-checks and analyzes the root packages a batch at a time, and
-// lets each batch go before the next. Dependencies are read from export
-// data, once for the run (see exportCache): peak memory follows the largest two batches (one
-// analyzed, the next loaded), not the run.
+// lets each batch go before the next: peak memory follows the largest
+// batch, not the run. Dependencies are read from export data, once for
+// the run (see exportCache).
 //
 // A package and its test variants share files, and findings in shared
 // files are reported once, so they stay in one batch. With facts, every
@@ -41,7 +41,8 @@ import (
 // batchBudget is how much Go source (bytes, test variants counted
 // again) one batch type-checks. The standard library with its tests is
 // about 39 MB; syntax and type information take about 50 times their
-// source in memory; two batches are held at a time.
+// source in memory. Smaller batches hold less, but each batch ends with
+// cores idle while its largest package finishes.
 var batchBudget int64 = 6 << 20
 
 // metadataMode lists packages without parsing anything: what LoadSyntax
@@ -53,7 +54,7 @@ const metadataMode = packages.NeedName | packages.NeedFiles | packages.NeedCompi
 
 // analyzeInBatches loads the packages that patterns match and analyzes
 // them with suite, calling each with every batch's graph before the next
-// batch is loaded. Load errors (of listing, parsing and type-checking)
+// batch is loaded; each must not keep the graph. Load errors (of listing, parsing and type-checking)
 // go to loadErr, once each.
 func analyzeInBatches(patterns []string, tests bool, suite []*analysis.Analyzer, loadErr func(string), each func(*checker.Graph)) error {
 	reportErrors := func(pkgs []*packages.Package) {
