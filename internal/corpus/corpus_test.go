@@ -222,7 +222,7 @@ func TestRenderReport(t *testing.T) {
 	for _, want := range []string{"| m | `example.com/m@v1.0.0` | 3 | 200000 | 1 | 0.5 |", "## Fix check", "## Performance",
 		"1.00 / 1.20", "`go f() \\| x`", "*untriaged*",
 		"1 verdicts in triage.tsv match no finding", "The performance figures of m come from an earlier run than the findings (2026-11-27)",
-		"their figures carried from an earlier one: `staticcheck` (2026-11-26) on m.", "| `fanout/ncast` | m | `b.go:9` | `gone()` | false-positive | a shape since learned |"} {
+		"their figures carried from earlier runs: `staticcheck` on m (2026-11-26).", "| `fanout/ncast` | m | `b.go:9` | `gone()` | false-positive | a shape since learned |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}

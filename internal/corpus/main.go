@@ -334,6 +334,9 @@ func carryPerf(dir string, r *Result) {
 		r.Perf.Runs[tool] = old.Perf.Runs[tool]
 		from := old.Perf.Carried[tool]
 		if from == "" {
+			from = old.Perf.Earlier // kept by a run without -perf
+		}
+		if from == "" {
 			from = old.Date + ", " + old.Bplint
 		}
 		if r.Perf.Carried == nil {

@@ -229,27 +229,49 @@ func perfSection(b *strings.Builder, results []*Result) {
 		}
 		p("The performance figures of %s come from an earlier run than the findings (%s): a run without `-perf` keeps the last ones measured.\n\n", strings.Join(earlier, ", "), span)
 	}
-	// Commands not measured again by a -perf-tools run: say which, and
-	// from when.
-	carried := make(map[string][]string) // "tool from run" -> modules
-	var carriedKeys []string
+	// Commands not measured again by a -perf-tools run: say which, on
+	// which modules, from when; commands that share both are one clause.
+	type carriedFrom struct {
+		modules []string
+		dates   []string
+	}
+	byTool := make(map[string]*carriedFrom)
 	for _, r := range with {
 		for tool, from := range r.Perf.Carried {
-			date, _, _ := strings.Cut(from, ", ")
-			k := fmt.Sprintf("`%s` (%s)", tool, date)
-			if carried[k] == nil {
-				carriedKeys = append(carriedKeys, k)
+			c := byTool[tool]
+			if c == nil {
+				c = new(carriedFrom)
+				byTool[tool] = c
 			}
-			carried[k] = append(carried[k], r.Module)
+			date, _, _ := strings.Cut(from, ", ")
+			c.modules = append(c.modules, r.Module)
+			c.dates = append(c.dates, date)
 		}
 	}
-	if len(carriedKeys) > 0 {
-		slices.Sort(carriedKeys)
-		var parts []string
-		for _, k := range carriedKeys {
-			parts = append(parts, fmt.Sprintf("%s on %s", k, strings.Join(carried[k], ", ")))
+	clauses := make(map[string][]string) // "on modules (dates)" -> tools
+	var clauseOrder []string
+	for _, tool := range perfTools {
+		c := byTool[tool]
+		if c == nil {
+			continue
 		}
-		p("Not measured again in the last run (`-perf-tools`), their figures carried from an earlier one: %s.\n\n", strings.Join(parts, "; "))
+		slices.Sort(c.dates)
+		span := c.dates[0]
+		if last := c.dates[len(c.dates)-1]; last != span {
+			span += " to " + last
+		}
+		k := fmt.Sprintf("on %s (%s)", strings.Join(c.modules, ", "), span)
+		if clauses[k] == nil {
+			clauseOrder = append(clauseOrder, k)
+		}
+		clauses[k] = append(clauses[k], "`"+tool+"`")
+	}
+	if len(clauseOrder) > 0 {
+		var parts []string
+		for _, k := range clauseOrder {
+			parts = append(parts, strings.Join(clauses[k], ", ")+" "+k)
+		}
+		p("Not measured again in the last run (`-perf-tools`), their figures carried from earlier runs: %s.\n\n", strings.Join(parts, "; "))
 	}
 	lo, hi := with[0].Perf.Repeat, with[0].Perf.Repeat
 	for _, r := range with {
