@@ -247,21 +247,12 @@ func (x *funcIndex) indexAll() {
 // methodExpr reports whether a call's function expression is a method
 // expression (T.m(recv, ...)).
 func (c *checker) methodExpr(fun ast.Expr) bool {
-	for {
-		switch e := fun.(type) {
-		case *ast.ParenExpr:
-			fun = e.X
-		case *ast.IndexExpr:
-			fun = e.X
-		case *ast.IndexListExpr:
-			fun = e.X
-		case *ast.SelectorExpr:
-			s := c.info.Selections[e]
-			return s != nil && s.Kind() == types.MethodExpr
-		default:
-			return false
-		}
+	e, ok := calls.CalledExpr(fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
 	}
+	s := c.info.Selections[e]
+	return s != nil && s.Kind() == types.MethodExpr
 }
 
 // inTestFile reports whether pos lies in a _test.go file.

@@ -23,6 +23,19 @@ func Callee(info *types.Info, call *ast.CallExpr) *types.Func {
 // [Callee] resolves calls its name, so calls of a function can be found
 // by name before any type lookup.
 func CalledIdent(fun ast.Expr) *ast.Ident {
+	switch e := CalledExpr(fun).(type) {
+	case *ast.Ident:
+		return e
+	case *ast.SelectorExpr:
+		return e.Sel
+	}
+	return nil
+}
+
+// CalledExpr returns a call's function expression without the
+// parentheses and type arguments around what it calls: f for (f)(...)
+// and f[T](...), x.m for x.m(...).
+func CalledExpr(fun ast.Expr) ast.Expr {
 	for {
 		switch e := fun.(type) {
 		case *ast.ParenExpr:
@@ -31,12 +44,8 @@ func CalledIdent(fun ast.Expr) *ast.Ident {
 			fun = e.X
 		case *ast.IndexListExpr:
 			fun = e.X
-		case *ast.Ident:
-			return e
-		case *ast.SelectorExpr:
-			return e.Sel
 		default:
-			return nil
+			return fun
 		}
 	}
 }
