@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
@@ -386,14 +387,11 @@ func (c *exportCache) check(p *packages.Package, parsed *fileCache) {
 	}
 	// Imports first, in parallel, as files parse.
 	var wg sync.WaitGroup
-	brokenImport := false
-	var mu sync.Mutex
+	var brokenImport atomic.Bool
 	for _, imp := range p.Imports {
 		wg.Go(func() {
 			if _, err := c.load(imp); err != nil {
-				mu.Lock()
-				brokenImport = true
-				mu.Unlock()
+				brokenImport.Store(true)
 			}
 		})
 	}
@@ -425,7 +423,7 @@ func (c *exportCache) check(p *packages.Package, parsed *fileCache) {
 	if err != nil && len(p.Errors) == 0 {
 		addError(err)
 	}
-	p.IllTyped = len(p.Errors) > 0 || brokenImport
+	p.IllTyped = len(p.Errors) > 0 || brokenImport.Load()
 }
 
 // A fileCache parses each file of a batch once.

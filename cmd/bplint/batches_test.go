@@ -108,6 +108,10 @@ func TestBatchedRunsAgree(t *testing.T) {
 // The batched driver prints what multichecker prints. A flag that only
 // multichecker knows (an empty -debug) sends the same run to it.
 func TestBatchedMatchesMultichecker(t *testing.T) {
+	// Else the comparison below would be of the driver with itself.
+	if plainRun([]string{"-debug=", "./..."}) || !plainRun([]string{"-json", "./..."}) {
+		t.Fatal("plainRun no longer tells multichecker's runs from the batched driver's")
+	}
 	dir := fixture(t)
 	for _, args := range [][]string{{"-json", "./..."}, {"./..."}, {"-c=2", "./leak", "./variants/..."}, {"-test=false", "-fanout=false", "./..."}} {
 		batched := run(t, dir, bplint, args...)

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"slices"
 	"testing"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -93,6 +94,31 @@ func TestContainsAcrossFiles(t *testing.T) {
 	for fn := range a.Preorder((*ast.FuncDecl)(nil)) {
 		if !fileinspect.Contains(a, fn) || fileinspect.Contains(fn, a) {
 			t.Error("Contains disagrees with the tree within one file")
+		}
+	}
+}
+
+// Compare orders cursors as a walk of the package visits them: by the
+// package's file order (not by position in the file set), then depth
+// first within a file.
+func TestCompareInWalkOrder(t *testing.T) {
+	fset := token.NewFileSet()
+	second := parse(t, fset, "package p\nfunc c() { d() }\nfunc d() {}\n")[0] // earlier in the file set
+	first := parse(t, fset, "package p\nfunc a() { b() }\nfunc b() {}\n")[0]
+	pkg := fileinspect.New([]*ast.File{first, second})
+	var walk []inspector.Cursor
+	for cur := range pkg.Preorder((*ast.FuncDecl)(nil), (*ast.CallExpr)(nil)) {
+		walk = append(walk, cur)
+	}
+	if len(walk) != 6 {
+		t.Fatalf("walked %d nodes, want 6", len(walk))
+	}
+	shuffled := []inspector.Cursor{walk[5], walk[0], walk[3], walk[2], walk[4], walk[1]}
+	slices.SortFunc(shuffled, pkg.Compare)
+	for i := range walk {
+		if shuffled[i] != walk[i] {
+			t.Fatalf("sorted by Compare, position %d holds %T at %v; the walk has %T at %v", i,
+				shuffled[i].Node(), fset.Position(shuffled[i].Node().Pos()), walk[i].Node(), fset.Position(walk[i].Node().Pos()))
 		}
 	}
 }
