@@ -102,12 +102,15 @@ func analyzeInBatches(patterns []string, tests bool, suite []*analysis.Analyzer,
 				loadErr(e.Error())
 			}
 		}
+		restoreGC := relaxGC()
 		graph, err := checker.Analyze(suite, batch, nil)
 		if err != nil {
+			restoreGC()
 			return err
 		}
 		each(graph)
 		release(batch)
+		restoreGC()
 		// Test variants of dependencies ("q [p.test]") serve only p's
 		// test packages, which were all in this batch.
 		deps.dropVariants()

@@ -53,8 +53,11 @@ func main() {
 	}
 	if !vetProtocol(args) {
 		analyzers.StandaloneDefaults(analyzers.All)
-	} else if vetxOnly(args[len(args)-1]) {
-		analyzers.FactsOnly(analyzers.All, true)
+	} else {
+		if vetxOnly(args[len(args)-1]) {
+			analyzers.FactsOnly(analyzers.All, true)
+		}
+		relaxGCDuringAnalysis(analyzers.All)
 	}
 	if usesOwnDriver(args) || plainRun(args) {
 		os.Exit(runDriver(args, os.Stdout, os.Stderr))
