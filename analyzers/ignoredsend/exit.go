@@ -282,38 +282,38 @@ var pureFuncs = map[string]bool{
 // but conversions, len, cap, min, max and a few pure functions
 // (errors.Is, strings.HasPrefix, ...), and receives nothing.
 func (c *checker) pureExpr(e ast.Expr) bool {
-	pure := true
-	ast.Inspect(e, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
+	return !scope.AnyOutsideLiterals(e, c.works)
+}
+
+// works reports whether evaluating n itself (not its operands) does
+// work, as pureExpr counts it.
+func (c *checker) works(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.UnaryExpr:
+		return n.Op == token.ARROW
+	case *ast.CallExpr:
+		if tv, ok := c.info.Types[n.Fun]; ok && tv.IsType() {
 			return false
-		case *ast.UnaryExpr:
-			pure = pure && n.Op != token.ARROW
-		case *ast.CallExpr:
-			if tv, ok := c.info.Types[n.Fun]; ok && tv.IsType() {
-				break
-			}
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
-				if b, ok := c.info.Uses[id].(*types.Builtin); ok {
-					switch b.Name() {
-					case "len", "cap", "min", "max":
-						return pure
-					}
-				}
-			}
-			if fn := calls.Callee(c.info, n); fn != nil && fn.Pkg() != nil {
-				if fn.Signature().Recv() == nil && pureFuncs[fn.Pkg().Path()+"."+fn.Name()] {
-					break
-				}
-				if calls.IsMethod(fn, "context", "Context", "Err") {
-					break // ctx.Err()
-				}
-			}
-			pure = false
 		}
-		return pure
-	})
-	return pure
+		if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
+			if b, ok := c.info.Uses[id].(*types.Builtin); ok {
+				switch b.Name() {
+				case "len", "cap", "min", "max":
+					return false
+				}
+			}
+		}
+		if fn := calls.Callee(c.info, n); fn != nil && fn.Pkg() != nil {
+			if fn.Signature().Recv() == nil && pureFuncs[fn.Pkg().Path()+"."+fn.Name()] {
+				return false
+			}
+			if calls.IsMethod(fn, "context", "Context", "Err") {
+				return false // ctx.Err()
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // finiteLoops reports whether every loop around cur in its function

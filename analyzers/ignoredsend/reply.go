@@ -760,35 +760,19 @@ func (w *replyWalk) sends(n ast.Node) bool {
 
 // returns reports whether n holds a return (outside function literals).
 func (w *replyWalk) returns(n ast.Node) bool {
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			found = true
-		}
-		return !found
+	return scope.AnyOutsideLiterals(n, func(n ast.Node) bool {
+		_, ok := n.(*ast.ReturnStmt)
+		return ok
 	})
-	return found
 }
 
 // branchesOut reports whether a loop nested in the worker's holds a
 // labeled branch or a goto, which may leave it.
 func (w *replyWalk) branchesOut(n ast.Node) bool {
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.BranchStmt:
-			if n.Label != nil || n.Tok == token.GOTO {
-				found = true
-			}
-		}
-		return !found
+	return scope.AnyOutsideLiterals(n, func(n ast.Node) bool {
+		br, ok := n.(*ast.BranchStmt)
+		return ok && (br.Label != nil || br.Tok == token.GOTO)
 	})
-	return found
 }
 
 // perRequestReply reports whether a non-blocking send goes on a reply

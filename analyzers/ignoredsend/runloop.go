@@ -203,19 +203,16 @@ func (c *checker) reachedLoop(fn, loop inspector.Cursor) bool {
 // mayLeave reports whether the statement s may leave its function: a
 // return or goto outside literals, or what endsGoroutine finds.
 func (c *checker) mayLeave(s ast.Stmt, recovers bool) bool {
-	found := false
-	ast.Inspect(s, func(n ast.Node) bool {
+	leaves := scope.AnyOutsideLiterals(s, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
 		case *ast.ReturnStmt:
-			found = true
+			return true
 		case *ast.BranchStmt:
-			found = found || n.Tok == token.GOTO
+			return n.Tok == token.GOTO
 		}
-		return !found
+		return false
 	})
-	return found || c.endsGoroutine(s, recovers)
+	return leaves || c.endsGoroutine(s, recovers)
 }
 
 // labelInside reports whether the label a branch statement names is

@@ -1391,19 +1391,14 @@ func (st *state) fieldSenders(field *types.Var) *senderSet {
 // directSends reports whether the body of fn, outside its own
 // literals, sends on field.
 func (st *state) directSends(fn *fnInfo, field *types.Var) bool {
-	found := false
-	ast.Inspect(fn.body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
+	return scope.AnyOutsideLiterals(fn.body, func(n ast.Node) bool {
+		send, ok := n.(*ast.SendStmt)
+		if !ok {
 			return false
-		case *ast.SendStmt:
-			if f := chans.Field(st.info, n.Chan); f != nil && f.Origin() == field {
-				found = true
-			}
 		}
-		return !found
+		f := chans.Field(st.info, send.Chan)
+		return f != nil && f.Origin() == field
 	})
-	return found
 }
 
 // fieldFn keys funcSends.

@@ -19,6 +19,7 @@ import (
 	"github.com/bplint/bplint/analyzers/internal/fileinspect"
 	"github.com/bplint/bplint/analyzers/internal/flow"
 	"github.com/bplint/bplint/analyzers/internal/report"
+	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
 //go:embed doc.go
@@ -367,22 +368,16 @@ func mayBlockAnywhere(pass *analysis.Pass) bool {
 // only those operations make facts. It looks at no other function, and
 // builds no inspector.
 func exportedOps(pass *analysis.Pass) bool {
-	found := false
-	visit := func(n ast.Node) bool {
-		if found {
-			return false
-		}
+	chanOp := func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
 		case *ast.SendStmt, *ast.SelectStmt:
-			found = true
+			return true
 		case *ast.UnaryExpr:
-			found = n.Op == token.ARROW
+			return n.Op == token.ARROW
 		case *ast.RangeStmt:
-			found = chans.Of(pass.TypesInfo.TypeOf(n.X)) != nil
+			return chans.Of(pass.TypesInfo.TypeOf(n.X)) != nil
 		}
-		return !found
+		return false
 	}
 	for _, f := range pass.Files {
 		if report.Generated(pass.Fset, f) {
@@ -390,8 +385,7 @@ func exportedOps(pass *analysis.Pass) bool {
 		}
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fd.Name.IsExported() {
-				ast.Inspect(fd.Body, visit)
-				if found {
+				if scope.AnyOutsideLiterals(fd.Body, chanOp) {
 					return true
 				}
 			}

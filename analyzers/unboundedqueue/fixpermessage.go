@@ -347,23 +347,15 @@ func (c *checker) workerPoolFix(sp spawn, m message) (analysis.SuggestedFix, boo
 // meaning changes when it is inlined into a loop: return, defer, goto,
 // labels, or recover.
 func leavesEarly(body *ast.BlockStmt) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
+	return scope.AnyOutsideLiterals(body, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
 		case *ast.ReturnStmt, *ast.DeferStmt, *ast.LabeledStmt:
-			found = true
+			return true
 		case *ast.BranchStmt:
-			if n.Tok == token.GOTO {
-				found = true
-			}
+			return n.Tok == token.GOTO
 		case *ast.Ident:
-			if n.Name == "recover" {
-				found = true
-			}
+			return n.Name == "recover"
 		}
-		return !found
+		return false
 	})
-	return found
 }

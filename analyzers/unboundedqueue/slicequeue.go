@@ -674,21 +674,13 @@ func (c *checker) builder(p queueOp) bool {
 	if !ok || p.recv == nil || fd.Body == nil {
 		return false
 	}
-	found := false
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			for _, r := range n.Results {
-				if id, ok := ast.Unparen(r).(*ast.Ident); ok && c.info.Uses[id] == p.recv {
-					found = true
-				}
-			}
-		}
-		return !found
+	return scope.AnyOutsideLiterals(fd.Body, func(n ast.Node) bool {
+		ret, ok := n.(*ast.ReturnStmt)
+		return ok && slices.ContainsFunc(ret.Results, func(r ast.Expr) bool {
+			id, ok := ast.Unparen(r).(*ast.Ident)
+			return ok && c.info.Uses[id] == p.recv
+		})
 	})
-	return found
 }
 
 // calledOnlyBy reports whether every call of the function fn in the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bplint/bplint/analyzers/internal/calls"
 	"github.com/bplint/bplint/analyzers/internal/fileinspect"
+	"github.com/bplint/bplint/analyzers/internal/scope"
 )
 
 // A Counter proves that a send finds room in its channel's buffer
@@ -1080,19 +1081,10 @@ func nonNilError(info *types.Info, e ast.Expr) bool {
 // returnsNilError reports whether s holds (outside function literals) a
 // return whose error may be nil (see nonNilError).
 func returnsNilError(info *types.Info, s ast.Stmt) bool {
-	found := false
-	ast.Inspect(s, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if len(n.Results) == 0 || !nonNilError(info, n.Results[len(n.Results)-1]) {
-				found = true
-			}
-		}
-		return !found
+	return scope.AnyOutsideLiterals(s, func(n ast.Node) bool {
+		ret, ok := n.(*ast.ReturnStmt)
+		return ok && (len(ret.Results) == 0 || !nonNilError(info, ret.Results[len(ret.Results)-1]))
 	})
-	return found
 }
 
 func isNilIdent(info *types.Info, e ast.Expr) bool {

@@ -17,6 +17,22 @@ import (
 	"github.com/bplint/bplint/analyzers/internal/calls"
 )
 
+// AnyOutsideLiterals reports whether pred holds for root or a node
+// under it that runs in root's own function: function literals, whose
+// bodies run when called, are not entered (a literal root is not
+// either). The walk stops at the first node pred accepts.
+func AnyOutsideLiterals(root ast.Node, pred func(ast.Node) bool) bool {
+	found := false
+	ast.Inspect(root, func(n ast.Node) bool {
+		if _, lit := n.(*ast.FuncLit); found || lit || n == nil {
+			return false
+		}
+		found = pred(n)
+		return !found
+	})
+	return found
+}
+
 // Func returns the cursor of the innermost function (*ast.FuncDecl or
 // *ast.FuncLit) enclosing c, or false at package level.
 func Func(c inspector.Cursor) (inspector.Cursor, bool) {
