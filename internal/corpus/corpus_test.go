@@ -228,3 +228,18 @@ func TestRenderReport(t *testing.T) {
 		}
 	}
 }
+
+func TestCPUSpread(t *testing.T) {
+	for _, tc := range []struct {
+		runs []Measure
+		want string
+	}{
+		{nil, ""},
+		{[]Measure{{CPU: 3}}, ""},
+		{[]Measure{{CPU: 3}, {CPU: 2.5}, {CPU: 4.04}}, " (CPU 2.5–4.0)"},
+	} {
+		if got := cpuSpread(tc.runs); got != tc.want {
+			t.Errorf("cpuSpread(%v) = %q, want %q", tc.runs, got, tc.want)
+		}
+	}
+}

@@ -187,6 +187,19 @@ func yesNo(b bool) string {
 	return "no"
 }
 
+// cpuSpread renders the range of CPU times of a command's runs, or
+// nothing for a single run.
+func cpuSpread(runs []Measure) string {
+	if len(runs) < 2 {
+		return ""
+	}
+	lo, hi := runs[0].CPU, runs[0].CPU
+	for _, m := range runs[1:] {
+		lo, hi = min(lo, m.CPU), max(hi, m.CPU)
+	}
+	return fmt.Sprintf(" (CPU %.1f–%.1f)", lo, hi)
+}
+
 func perfSection(b *strings.Builder, results []*Result) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	var with []*Result
@@ -330,7 +343,8 @@ func perfSection(b *strings.Builder, results []*Result) {
 	}
 	p("\n")
 
-	p("<details><summary>Every command's best wall time, CPU time and peak RSS (seconds, MiB)</summary>\n\n")
+	p("<details><summary>Every command's best wall time, CPU time and peak RSS (seconds, MiB), and the spread of its CPU time over its runs</summary>\n\n")
+	p("The spread is often as wide as the margin to a goal: a ratio near its limit can pass in one run and fail in the next.\n\n")
 	p("| module |")
 	for _, t := range perfTools {
 		p(" %s |", t)
@@ -344,7 +358,7 @@ func perfSection(b *strings.Builder, results []*Result) {
 		p("| %s |", r.Module)
 		for _, t := range perfTools {
 			m := r.Perf.Best[t]
-			p(" %.1f / %.1f / %d |", m.Wall, m.CPU, m.RSS>>10)
+			p(" %.1f / %.1f / %d%s |", m.Wall, m.CPU, m.RSS>>10, cpuSpread(r.Perf.Runs[t]))
 		}
 		p("\n")
 	}
